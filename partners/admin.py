@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .forms import UserChangeForm, UserCreationForm
+from .models import (
+    ClientContact,
+    ClientOrganisation,
+    DirectorProfile,
+    ManagerProfile,
+    ProviderFirm,
+    Skill,
+    User,
+)
+
+
+class DirectorProfileInline(admin.StackedInline):
+    model = DirectorProfile
+    extra = 0
+
+
+class ManagerProfileInline(admin.StackedInline):
+    model = ManagerProfile
+    extra = 0
+    filter_horizontal = ("skills", "firms")
+
+
+class ClientContactInline(admin.StackedInline):
+    model = ClientContact
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ("email",)
+    list_display = ("email", "full_name", "role_list", "is_staff", "is_active")
+    list_filter = ("is_staff", "is_superuser", "is_active")
+    search_fields = ("email", "full_name")
+    list_select_related = ("director_profile", "manager_profile", "client_profile")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("full_name",)}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
+    inlines = (DirectorProfileInline, ManagerProfileInline, ClientContactInline)
+
+    @admin.display(description="roles")
+    def role_list(self, obj):
+        return ", ".join(str(role.label) for role in obj.roles) or "–"
+
+
+@admin.register(ProviderFirm)
+class ProviderFirmAdmin(admin.ModelAdmin):
+    list_display = ("name", "country")
+    list_filter = ("country",)
+    search_fields = ("name",)
+
+
+@admin.register(ClientOrganisation)
+class ClientOrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "sector", "country")
+    list_filter = ("sector", "country")
+    search_fields = ("name", "sector")
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(DirectorProfile)
+class DirectorProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "firm", "title")
+    list_filter = ("firm",)
+    search_fields = ("user__full_name", "user__email")
+    list_select_related = ("user", "firm")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(ManagerProfile)
+class ManagerProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "headline", "day_rate", "currency", "available_from")
+    list_filter = ("firms", "skills")
+    search_fields = ("user__full_name", "user__email", "headline")
+    list_select_related = ("user",)
+    filter_horizontal = ("skills", "firms")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(ClientContact)
+class ClientContactAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "job_title")
+    list_filter = ("organisation",)
+    search_fields = ("user__full_name", "user__email")
+    list_select_related = ("user", "organisation")
+    autocomplete_fields = ("user",)

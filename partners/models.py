@@ -1,0 +1,171 @@
+"""People and organisations: provider firms, clients, and the three parties' profiles."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+
+currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")
+country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 code, e.g. FR.")
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", "Assignment director"
+    MANAGER = "manager", "Interim manager"
+    CLIENT = "client", "Client contact"
+    ADMIN = "admin", "Admin"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person who signs in with an e-mail address; roles come from their profiles."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=150)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def roles(self):
+        """The user's roles, derived from their profiles (and staff status)."""
+        found = []
+        if hasattr(self, "director_profile"):
+            found.append(Role.DIRECTOR)
+        if hasattr(self, "manager_profile"):
+            found.append(Role.MANAGER)
+        if hasattr(self, "client_profile"):
+            found.append(Role.CLIENT)
+        if self.is_staff:
+            found.append(Role.ADMIN)
+        return found
+
+
+class ProviderFirm(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    country = models.CharField(max_length=2, validators=[country_code])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ClientOrganisation(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    sector = models.CharField(max_length=100)
+    country = models.CharField(max_length=2, validators=[country_code])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Skill(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DirectorProfile(models.Model):
+    """A partner of a provider firm, accountable for the firm's assignments."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="director_profile")
+    firm = models.ForeignKey(ProviderFirm, on_delete=models.PROTECT, related_name="directors")
+    title = models.CharField(max_length=100, blank=True, default="Partner")
+
+    class Meta:
+        ordering = ["user__full_name"]
+
+    def __str__(self):
+        return f"{self.user} ({self.firm})"
+
+
+class ManagerProfile(models.Model):
+    """A senior executive in one or more firms' pools of interim managers."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="manager_profile")
+    headline = models.CharField(max_length=200, blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="managers")
+    languages = models.CharField(
+        max_length=200, blank=True, help_text="Comma-separated ISO 639-1 codes, e.g. en, fr, de."
+    )
+    day_rate = models.DecimalField(
+        max_digits=9, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(max_length=3, default="EUR", validators=[currency_code])
+    available_from = models.DateField(null=True, blank=True)
+    firms = models.ManyToManyField(ProviderFirm, related_name="pool", blank=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def language_list(self):
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+
+class ClientContact(models.Model):
+    """A person at a client organisation who speaks for it on assignments."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="client_profile")
+    organisation = models.ForeignKey(
+        ClientOrganisation, on_delete=models.PROTECT, related_name="contacts"
+    )
+    job_title = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+
+    def __str__(self):
+        return f"{self.user} ({self.organisation})"

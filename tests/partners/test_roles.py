@@ -1,0 +1,17 @@
+from partners.models import Role
+from tests.factories import ClientContactFactory, DirectorFactory, ManagerFactory, UserFactory
+
+
+def test_roles_are_derived_from_profiles(db):
+    person = UserFactory()
+    assert person.roles == []
+    DirectorFactory(user=person)
+    ManagerFactory(user=person)
+    person.refresh_from_db()
+    assert person.roles == [Role.DIRECTOR, Role.MANAGER]
+    assert ClientContactFactory().user.roles == [Role.CLIENT]
+
+
+def test_sign_in_is_by_email(db, client):
+    UserFactory(email="someone@example.test")
+    assert client.login(username="Someone@Example.test", password="pw")
