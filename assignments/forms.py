@@ -2,7 +2,15 @@
 
 from django import forms
 
-from .models import AuditReport, Candidacy
+from .models import (
+    AuditReport,
+    Candidacy,
+    ClientCommitment,
+    Dimension,
+    GapLevel,
+    Milestone,
+    NegotiationRound,
+)
 
 TRANSITION_LABELS = {
     "open_selection": "Open selection",
@@ -52,3 +60,231 @@ class TransitionForm(forms.Form):
             if name in self.fields:
                 kwargs[name] = data[name]
         return kwargs
+
+
+# --- Step forms ---------------------------------------------------------------------------
+
+
+class AssignmentCreateForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    client_contact = forms.ModelChoiceField(
+        queryset=None,
+        label="Client contact",
+        help_text="The person at the client who speaks for the organisation.",
+    )
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="The request"
+    )
+    review_cadence_days = forms.IntegerField(
+        min_value=1, max_value=365, initial=28, label="Review cadence (days)"
+    )
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client_contact"].queryset = contacts
+        self.fields["client_contact"].label_from_instance = lambda u: (
+            f"{u.full_name} – {u.client_profile.organisation}"
+        )
+
+
+class BriefForm(forms.Form):
+    """One statement per dimension: what the client announced."""
+
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="The request"
+    )
+
+    def __init__(self, *args, assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {i.dimension: i.statement for i in assignment.brief_items.all()}
+        self.fields["summary"].initial = assignment.summary
+        for value, label in Dimension.choices:
+            self.fields[value] = forms.CharField(
+                label=label,
+                required=False,
+                initial=current.get(value, ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=BRIEF_HELP[value],
+            )
+
+    def statements(self):
+        return {d: self.cleaned_data[d] for d in Dimension.values}
+
+
+BRIEF_HELP = {
+    "objectives": "The objectives the client announces.",
+    "context": "The situation as the client describes it.",
+    "skills": "The skills the client asks for.",
+    "resources": "The resources and means the client announces.",
+    "expectations": "What the client expects, and of whom.",
+    "timeline": "The implementation schedule.",
+}
+
+
+class CandidacyAddForm(forms.Form):
+    manager = forms.ModelChoiceField(queryset=None, label="Manager from the firm's pool")
+
+    def __init__(self, *args, pool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = pool
+
+
+class VettingForm(forms.ModelForm):
+    class Meta:
+        model = Candidacy
+        fields = [
+            *Candidacy.VETTING_FIELDS,
+            "fit_rating",
+            "fit_rationale",
+            "oversell_note",
+            "internal_notes",
+            "proposed_day_rate",
+            "currency",
+        ]
+        widgets = {
+            "fit_rationale": forms.Textarea(attrs={"rows": 2}),
+            "oversell_note": forms.Textarea(attrs={"rows": 2}),
+            "internal_notes": forms.Textarea(attrs={"rows": 2}),
+            "fit_rating": forms.Select(choices=[("", "–")] + [(i, f"{i}/5") for i in range(1, 6)]),
+        }
+
+
+class PresentForm(forms.Form):
+    justification = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the fit rating is low.",
+    )
+
+
+class NegotiationRoundForm(forms.Form):
+    offered_by = forms.ChoiceField(choices=NegotiationRound.Side.choices)
+    day_rate = forms.DecimalField(max_digits=9, decimal_places=2, min_value=1)
+    note = forms.CharField(required=False, max_length=500)
+    agreed = forms.BooleanField(required=False, label="Both sides agree on this rate")
+
+
+class AuditReportForm(forms.Form):
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, report, brief, **kwargs):
+        super().__init__(*args, **kwargs)
+        found = {f.dimension: f for f in report.findings.all()}
+        self.fields["summary"].initial = report.summary
+        self.dimension_fields = []
+        for value, label in Dimension.choices:
+            existing = found.get(value)
+            self.fields[f"{value}_finding"] = forms.CharField(
+                label=f"{label}: what you found",
+                required=False,
+                initial=existing.finding if existing else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=f"The brief said: {brief.get(value) or '(nothing)'}",
+            )
+            self.fields[f"{value}_level"] = forms.TypedChoiceField(
+                label=f"{label}: gap level",
+                choices=GapLevel.choices,
+                coerce=int,
+                initial=existing.gap_level if existing else 0,
+            )
+            self.dimension_fields.append((f"{value}_finding", f"{value}_level"))
+
+    def findings(self):
+        return {
+            d: (self.cleaned_data[f"{d}_finding"], self.cleaned_data[f"{d}_level"])
+            for d in Dimension.values
+        }
+
+
+class ReturnReportForm(forms.Form):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="What should be revised"
+    )
+
+
+class PlanForm(forms.Form):
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    owner = forms.CharField(max_length=100)
+    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(choices=Milestone.Status.choices, initial="planned")
+
+
+class CommitmentForm(forms.Form):
+    kind = forms.ChoiceField(choices=ClientCommitment.Kind.choices)
+    description = forms.CharField(max_length=300)
+    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=1, can_delete=True)
+CommitmentFormSet = forms.formset_factory(CommitmentForm, extra=1, can_delete=True)
+
+
+def formset_rows(formset):
+    return [
+        {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+        for f in formset.forms
+        if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+class MeetingScheduleForm(forms.Form):
+    scheduled_for = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MeetingRecordForm(forms.Form):
+    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    milestone_progress = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    commitments_review = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Client commitments: delivered or not",
+    )
+    manager_workload = forms.TypedChoiceField(
+        choices=[(i, str(i)) for i in range(1, 6)], coerce=int, help_text="1 light – 5 overloaded"
+    )
+    manager_strain = forms.TypedChoiceField(
+        choices=[(i, str(i)) for i in range(1, 6)], coerce=int, help_text="1 serene – 5 worn out"
+    )
+    direction_changes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Changes of direction by the principal",
+    )
+    realignment_actions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    opportunities = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="New business opportunities"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in Dimension.choices:
+            self.fields[f"rating_{value}"] = forms.TypedChoiceField(
+                label=f"{label}: plan vs reality", choices=GapLevel.choices, coerce=int
+            )
+
+    def ratings(self):
+        return {d: self.cleaned_data[f"rating_{d}"] for d in Dimension.values}
+
+    def meeting_fields(self):
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if not k.startswith("rating_") and k != "held_on"
+        }
+
+
+class ResolveFlagForm(forms.Form):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="How it was resolved"
+    )
+
+
+class DeliveredForm(forms.Form):
+    delivered_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,4 @@
+// Small behaviours shared by every page.
+document.querySelectorAll('[data-bs-toggle="tooltip"]').forEach(function (el) {
+  new bootstrap.Tooltip(el);
+});
