@@ -20,8 +20,12 @@ migrate: $(STAMP)
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# Web, worker and beat together (bin/run), after one run of every sweep so that the demo
+# world's reminders and flags are there at once (beat's first tick is one interval away).
 run: seed
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	mkdir -p var/broker/queue var/broker/control
+	$(BIN)/python manage.py run_sweeps
+	$(BIN)/python bin/run $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -740,9 +740,19 @@ class DriftReading(models.Model):
         ProgressMeeting, on_delete=models.CASCADE, null=True, blank=True, related_name="reading"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Set by the engine once it has looked at this reading for flags; a reading left
+    # unchecked (the broker was down) is caught up by a periodic sweep.
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["assignment", "recorded_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["recorded_at"],
+                condition=Q(checked_at__isnull=True),
+                name="drift_reading_unchecked",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(audit_report__isnull=False, meeting__isnull=True)
@@ -814,7 +824,14 @@ class Notification(models.Model):
                 fields=["recipient", "key"], name="one_notification_per_recipient_key"
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(emailed_at__isnull=True),
+                name="notification_unsent",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {self.recipient}"

@@ -557,16 +557,18 @@ def audit_report_submit(*, report, user):
 
 def enqueue_gap_drift(audit_report_id):
     """Hand the drift computation to the worker; if the broker is down, a sweep catches up."""
-    try:
-        from .tasks import flag_gap_drift
-    except ImportError:  # the engine is not installed in this process
-        return
-    try:
-        flag_gap_drift.delay(audit_report_id)
-    except Exception:
-        logger.warning(
-            "Could not enqueue flag_gap_drift(%s); the sweep will catch up.", audit_report_id
-        )
+    from .engine import enqueue
+    from .tasks import flag_gap_drift
+
+    enqueue(flag_gap_drift, audit_report_id)
+
+
+def enqueue_meeting_drift(meeting_id):
+    """Hand the meeting's drift-trend check to the worker; a sweep catches up if it is lost."""
+    from .engine import enqueue
+    from .tasks import check_meeting_drift
+
+    enqueue(check_meeting_drift, meeting_id)
 
 
 def audit_report_return(*, report, user, comment):
@@ -810,6 +812,7 @@ def meeting_record(*, meeting, user, held_on, ratings, **fields):
             gap_drift=score, gap_drift_at=timezone.now()
         )
         _schedule_next_meeting(assignment, after=held_on)
+        transaction.on_commit(lambda: enqueue_meeting_drift(locked.pk))
     meeting.refresh_from_db()
     return meeting
 

@@ -131,3 +131,96 @@ LOW_FIT_RATING = env.int("LOW_FIT_RATING", default=3)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_FOLDER = BASE_DIR / "var" / "broker"
+# The embedded default: kombu's filesystem transport in var/broker, so that `make run` needs
+# no server. Any other URL (redis://…) is used as it is.
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
+        "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Nothing is delayed on the broker (sweeps work from dates), so the default hour
+        # only bounds how long an unacknowledged task waits before redelivery.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # A broker that does not answer must not hold a web request for long.
+        "socket_connect_timeout": 2,
+    }
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+# Tasks write their results to the database; nothing reads Celery results.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_RESULT_EXPIRES = None
+# A task is acknowledged when it has finished, and given back if its worker dies, so a
+# crash loses nothing; the tasks are idempotent, so a redelivery sends nothing twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a web request: try twice, briefly, then give up (the sweep catches up).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Beat reads its schedule from the database (django-celery-beat), so that an admin can
+# change it in Django admin; CELERY_BEAT_SCHEDULE below seeds the entries that are missing
+# and never overwrites an admin's change (interim.beat.SeededDatabaseScheduler).
+INSTALLED_APPS += ["django_celery_beat"]
+CELERY_BEAT_SCHEDULER = "interim.beat:SeededDatabaseScheduler"
+
+# Every periodic schedule, in one place. The sweeps work from dates in the database and
+# record each notification and flag once per key, so running them often costs a few
+# queries and sends nothing twice; the interval only bounds how late a reminder can be.
+CELERY_BEAT_SCHEDULE = {
+    # Meetings due within REVIEW_REMINDER_DAYS: remind the three parties; overdue ones:
+    # flag and escalate to the director. Hourly, so a meeting moved today is seen today.
+    "send-review-reminders": {
+        "task": "assignments.tasks.send_review_reminders",
+        "schedule": 60 * 60,
+    },
+    # Audit reports due within AUDIT_REMINDER_DAYS: remind the manager; overdue: flag.
+    "send-audit-reminders": {
+        "task": "assignments.tasks.send_audit_reminders",
+        "schedule": 60 * 60,
+    },
+    # Client commitments past due (fuse risk), and the latest meeting's direction
+    # changes and manager strain. Hourly: a missed promise should not wait a day.
+    "sweep-commitments": {
+        "task": "assignments.tasks.sweep_commitments",
+        "schedule": 60 * 60,
+    },
+    # Drift computations lost because the broker was down when an audit was submitted
+    # or a meeting recorded. Often, because the director waits for that score.
+    "catch-up-drift": {
+        "task": "assignments.tasks.catch_up_drift",
+        "schedule": 5 * 60,
+    },
+    # E-mails of notifications that could not be sent (SMTP down) are retried.
+    "send-pending-emails": {
+        "task": "assignments.tasks.send_pending_emails",
+        "schedule": 10 * 60,
+    },
+}
+
+# --- The engine's own settings ------------------------------------------------------------
+
+# Absolute links in e-mails start with this.
+SITE_URL = env("INTERIM_SITE_URL", default="http://127.0.0.1:8000")
+# The catch-up sweep looks this far back for drift readings not yet checked for flags.
+GAP_DRIFT_CATCH_UP_DAYS = env.int("GAP_DRIFT_CATCH_UP_DAYS", default=14)
+# A manager strain (1–5) at or above this at the latest meeting raises manager_strain.
+MANAGER_STRAIN_LEVEL = env.int("MANAGER_STRAIN_LEVEL", default=4)
+# Unsent e-mails older than this are left unsent (the in-app notification stays).
+NOTIFICATION_EMAIL_MAX_AGE_HOURS = env.int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", default=48)
