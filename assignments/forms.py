@@ -65,6 +65,11 @@ class TransitionForm(forms.Form):
 # --- Step forms ---------------------------------------------------------------------------
 
 
+def date_input():
+    # The browser's date picker speaks ISO 8601 whatever the display locale.
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class AssignmentCreateForm(forms.Form):
     title = forms.CharField(max_length=200)
     client_contact = forms.ModelChoiceField(
@@ -209,14 +214,14 @@ class PlanForm(forms.Form):
 class MilestoneForm(forms.Form):
     title = forms.CharField(max_length=200)
     owner = forms.CharField(max_length=100)
-    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(widget=date_input())
     status = forms.ChoiceField(choices=Milestone.Status.choices, initial="planned")
 
 
 class CommitmentForm(forms.Form):
     kind = forms.ChoiceField(choices=ClientCommitment.Kind.choices)
     description = forms.CharField(max_length=300)
-    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(widget=date_input())
 
 
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=1, can_delete=True)
@@ -232,11 +237,11 @@ def formset_rows(formset):
 
 
 class MeetingScheduleForm(forms.Form):
-    scheduled_for = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    scheduled_for = forms.DateField(widget=date_input())
 
 
 class MeetingRecordForm(forms.Form):
-    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(widget=date_input())
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     milestone_progress = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     commitments_review = forms.CharField(
@@ -286,5 +291,5 @@ class ResolveFlagForm(forms.Form):
 
 class DeliveredForm(forms.Form):
     delivered_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"})
+        required=False, widget=date_input()
     )

@@ -263,7 +263,7 @@ def assignment_detail(request, pk):
                     "name": name,
                     "label": TRANSITION_LABELS[name],
                     "blockers": services.transition_blockers(a, name),
-                    "form": TransitionForm(assignment=a, name=name, prefix=name),
+                    "form": TransitionForm(assignment=a, name=name, auto_id=f"id_{name}_%s"),
                 }
             )
     charts = {

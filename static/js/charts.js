@@ -4,6 +4,7 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
+  Chart.defaults.animation = false;
   var palette = ["#0d6efd", "#6f42c1", "#d63384", "#fd7e14", "#198754", "#20c997"];
 
   var pipeline = data("pipeline-data");

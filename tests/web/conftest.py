@@ -1,0 +1,33 @@
+import pytest
+
+from assignments.models import Candidacy, Notification
+from tests.factories import FlagFactory
+
+
+@pytest.fixture
+def world(walker, cast):
+    """An assignment in progress with one of everything, and the ids the URLs need."""
+    walker.to_in_progress()
+    a = walker.a
+    a.refresh_from_db()
+    plan = a.action_plans.get()
+    flag = FlagFactory(assignment=a, kind="fuse_risk", key="fuse:test")
+    notification = Notification.objects.create(
+        recipient=cast["director"],
+        assignment=a,
+        key="test:1",
+        subject="Review due",
+        body="The review is due.",
+        url=a.get_absolute_url(),
+    )
+    return {
+        "a": a,
+        "pk": a.pk,
+        "cid": Candidacy.objects.get(assignment=a).pk,
+        "rid": a.audit_reports.get().pk,
+        "plan_id": plan.pk,
+        "commitment_id": plan.commitments.get().pk,
+        "mid": a.meetings.get().pk,
+        "flag_id": flag.pk,
+        "nid": notification.pk,
+    }

@@ -1,0 +1,165 @@
+"""Every URL × every party against an expected status. A URL missing from the table fails."""
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = [
+    "anonymous",
+    "director",
+    "other_director",
+    "manager",
+    "other_manager",
+    "client",
+    "other_client",
+    "admin",
+]
+
+# name: (method, url kwargs, statuses in ROLES order). The assignment is in progress.
+# 302 for a party = the action ran or was refused with a message and a redirect;
+# 400 = the form came back with its errors; 403 = may see, may not change; 404 = outsider.
+OUTSIDERS_404 = {"other_director": 404, "other_manager": 404, "other_client": 404}
+TABLE = {
+    "home": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "healthz": ("GET", {}, [200, 200, 200, 200, 200, 200, 200, 200]),
+    "login": ("GET", {}, [200, 200, 200, 200, 200, 200, 200, 200]),
+    "logout": ("POST", {}, [302, 302, 302, 302, 302, 302, 302, 302]),
+    "password_change": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "password_change_done": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "password_reset": ("GET", {}, [200] * 8),
+    "password_reset_done": ("GET", {}, [200] * 8),
+    "password_reset_confirm": ("GET", {"uidb64": "MQ", "token": "bad-token"}, [200] * 8),
+    "password_reset_complete": ("GET", {}, [200] * 8),
+    "switch_role": ("POST", {}, [302, 302, 302, 302, 302, 302, 302, 302]),
+    "notifications:list": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "notifications:read": ("POST", {"nid"}, [302, 302, 404, 404, 404, 404, 404, 404]),
+    "notifications:read_all": ("POST", {}, [302, 302, 302, 302, 302, 302, 302, 302]),
+    "assignments:list": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "assignments:create": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 403]),
+    "assignments:detail": ("GET", {"pk"}, [302, 200, 404, 200, 404, 200, 404, 200]),
+    "assignments:transition": (
+        "POST",
+        {"pk", "name"},
+        [302, 400, 404, 403, 404, 403, 404, 400],
+    ),
+    "assignments:brief": ("GET", {"pk"}, [302, 200, 404, 403, 404, 403, 404, 200]),
+    "assignments:candidacy_add": ("GET", {"pk"}, [302, 200, 404, 403, 404, 403, 404, 200]),
+    "assignments:candidacy_vet": (
+        "GET",
+        {"pk", "cid"},
+        [302, 200, 404, 403, 404, 403, 404, 200],
+    ),
+    "assignments:candidacy_present": (
+        "GET",
+        {"pk", "cid"},
+        [302, 200, 404, 403, 404, 403, 404, 200],
+    ),
+    "assignments:negotiation_round": (
+        "GET",
+        {"pk", "cid"},
+        [302, 200, 404, 403, 404, 403, 404, 200],
+    ),
+    "assignments:audit_start": ("POST", {"pk"}, [302, 403, 404, 302, 404, 403, 404, 302]),
+    "assignments:audit_edit": ("GET", {"pk", "rid"}, [302, 403, 404, 302, 404, 403, 404, 302]),
+    "assignments:audit_return": (
+        "POST",
+        {"pk", "rid"},
+        [302, 400, 404, 403, 404, 403, 404, 400],
+    ),
+    "assignments:plan_new": ("POST", {"pk"}, [302, 302, 404, 302, 404, 403, 404, 302]),
+    "assignments:plan_edit": (
+        "GET",
+        {"pk", "plan_id"},
+        [302, 302, 404, 302, 404, 403, 404, 302],
+    ),
+    "assignments:plan_confirm": (
+        "POST",
+        {"pk", "plan_id"},
+        [302, 302, 404, 302, 404, 302, 404, 302],
+    ),
+    "assignments:commitment_delivered": (
+        "POST",
+        {"pk", "commitment_id"},
+        [302, 302, 404, 302, 404, 302, 404, 302],
+    ),
+    "assignments:meeting_schedule": ("GET", {"pk"}, [302, 200, 404, 403, 404, 403, 404, 200]),
+    "assignments:meeting_record": (
+        "GET",
+        {"pk", "mid"},
+        [302, 200, 404, 200, 404, 403, 404, 200],
+    ),
+    "assignments:meeting_missed": (
+        "POST",
+        {"pk", "mid"},
+        [302, 302, 404, 403, 404, 403, 404, 302],
+    ),
+    "assignments:flag_resolve": (
+        "GET",
+        {"pk", "flag_id"},
+        [302, 200, 404, 200, 404, 403, 404, 200],
+    ),
+}
+
+
+def url_names(resolver=None, namespace=""):
+    """Every named URL of the project, Django admin's excepted (tests/assignments/test_admin)."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_url_is_in_the_access_matrix():
+    assert set(url_names()) == set(TABLE)
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_access_matrix(name, world, cast, client):
+    method, params, expected = TABLE[name]
+    if isinstance(params, dict):
+        kwargs = params
+    else:
+        kwargs = {p: world[p] for p in params if p != "name"}
+        if "name" in params:
+            kwargs["name"] = "complete"
+    url = reverse(name, kwargs=kwargs)
+    found = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(cast[role])
+        try:
+            with transaction.atomic():
+                response = client.post(url) if method == "POST" else client.get(url)
+                found[role] = response.status_code
+                raise _Rollback
+        except _Rollback:
+            pass
+    assert found == dict(zip(ROLES, expected, strict=True))
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, world):
+    response = client.get(reverse("assignments:detail", args=[world["pk"]]))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_an_unknown_assignment_is_404_for_everyone(client, cast):
+    client.force_login(cast["admin"])
+    assert client.get("/assignments/999999/").status_code == 404
+
+
+def test_an_unknown_transition_is_404(client, world, cast):
+    client.force_login(cast["director"])
+    response = client.post(f"/assignments/{world['pk']}/transition/teleport/")
+    assert response.status_code == 404
+    assert "no transition called" in response.content.decode()
