@@ -26,6 +26,7 @@ from .models import (
     MeetingRating,
     Milestone,
     NegotiationRound,
+    Notification,
     Party,
     PlanConfirmation,
     ProgressMeeting,
@@ -76,12 +77,12 @@ def _require(condition, message):
         raise Refused(message)
 
 
-def _require_director(assignment, user):
+def require_director(assignment, user):
     if not _director_or_admin(assignment, user):
         raise PermissionDenied("Only a director of the assignment's firm may do this.")
 
 
-def _require_party(assignment, user, allowed, what):
+def require_party(assignment, user, allowed, what):
     if is_admin(user):
         return
     if not set(parties_of(assignment, user)) & set(allowed):
@@ -349,7 +350,7 @@ def assignment_create(
 
 def brief_update(*, assignment, user, statements, summary=None):
     """Record what the client announced, per dimension."""
-    _require_director(assignment, user)
+    require_director(assignment, user)
     _require_state(assignment, [State.BRIEF, State.SELECTION], "edit the brief")
     unknown = set(statements) - set(Dimension.values)
     _require(not unknown, f"Unknown dimension(s): {', '.join(sorted(unknown))}.")
@@ -370,7 +371,7 @@ def brief_update(*, assignment, user, statements, summary=None):
 
 def candidacy_add(*, assignment, user, manager):
     """Shortlist a manager from the firm's pool for this assignment."""
-    _require_director(assignment, user)
+    require_director(assignment, user)
     _require_state(assignment, [State.SELECTION], "shortlist candidates")
     profile = getattr(manager, "manager_profile", None)
     _require(profile is not None, f"{manager} is not an interim manager.")
@@ -404,7 +405,7 @@ VETTING_EDITABLE = (
 def candidacy_vet(*, candidacy, user, **fields):
     """Record the director's questioning of a candidate."""
     assignment = candidacy.assignment
-    _require_director(assignment, user)
+    require_director(assignment, user)
     _require_state(assignment, [State.SELECTION], "vet candidates")
     _require(
         candidacy.status in (Candidacy.Status.SHORTLISTED, Candidacy.Status.PRESENTED),
@@ -422,7 +423,7 @@ def candidacy_vet(*, candidacy, user, **fields):
 def candidacy_present(*, candidacy, user, justification=""):
     """Present a fully vetted candidate to the client; a low fit needs a justification."""
     assignment = candidacy.assignment
-    _require_director(assignment, user)
+    require_director(assignment, user)
     _require_state(assignment, [State.SELECTION], "present candidates")
     _require(
         candidacy.status == Candidacy.Status.SHORTLISTED,
@@ -449,7 +450,7 @@ def candidacy_present(*, candidacy, user, justification=""):
 def negotiation_round_record(*, candidacy, user, offered_by, day_rate, note="", agreed=False):
     """Record one offer of the day-rate negotiation; `agreed` settles the rate."""
     assignment = candidacy.assignment
-    _require_director(assignment, user)
+    require_director(assignment, user)
     _require_state(assignment, [State.SELECTION], "negotiate the day rate")
     _require(
         candidacy.status in (Candidacy.Status.SHORTLISTED, Candidacy.Status.PRESENTED),
@@ -475,7 +476,7 @@ def negotiation_round_record(*, candidacy, user, offered_by, day_rate, note="", 
 
 def audit_report_start(*, assignment, user):
     """The selected manager starts a (new version of the) audit report."""
-    _require_party(assignment, user, [Party.MANAGER], "write the audit report")
+    require_party(assignment, user, [Party.MANAGER], "write the audit report")
     _require_state(assignment, [State.AUDIT], "write an audit report")
     with transaction.atomic():
         Assignment.objects.select_for_update().filter(pk=assignment.pk).exists()
@@ -507,7 +508,7 @@ def audit_report_start(*, assignment, user):
 def audit_report_update(*, report, user, summary, findings):
     """Write the draft report: `findings` maps dimension → (finding, gap level)."""
     assignment = report.assignment
-    _require_party(assignment, user, [Party.MANAGER], "write the audit report")
+    require_party(assignment, user, [Party.MANAGER], "write the audit report")
     _require(
         report.is_editable,
         f"Audit report v{report.version} is {report.get_status_display().lower()} and can no "
@@ -535,7 +536,7 @@ def audit_report_update(*, report, user, summary, findings):
 def audit_report_submit(*, report, user):
     """The manager submits the audit; the gap drift is computed in the background."""
     assignment = report.assignment
-    _require_party(assignment, user, [Party.MANAGER], "submit the audit report")
+    require_party(assignment, user, [Party.MANAGER], "submit the audit report")
     _require_state(assignment, [State.AUDIT], "submit an audit report")
     with transaction.atomic():
         locked = AuditReport.objects.select_for_update().get(pk=report.pk)
@@ -574,7 +575,7 @@ def enqueue_meeting_drift(meeting_id):
 def audit_report_return(*, report, user, comment):
     """The director sends the audit back for revision, saying why."""
     assignment = report.assignment
-    _require_director(assignment, user)
+    require_director(assignment, user)
     _require_state(assignment, [State.AUDIT], "return an audit report")
     comment = (comment or "").strip()
     _require(comment, "Say what the manager should revise.")
@@ -615,7 +616,7 @@ def audit_report_record_drift(*, report):
 
 def action_plan_draft(*, assignment, user, summary=""):
     """Start a new plan version (the first, or a revision copying the current one)."""
-    _require_party(assignment, user, [Party.DIRECTOR, Party.MANAGER], "draft the action plan")
+    require_party(assignment, user, [Party.DIRECTOR, Party.MANAGER], "draft the action plan")
     _require_state(assignment, [State.ACTION_PLAN, State.REALIGNMENT], "draft an action plan")
     with transaction.atomic():
         Assignment.objects.select_for_update().filter(pk=assignment.pk).exists()
@@ -659,7 +660,7 @@ def action_plan_update(*, plan, user, summary, milestones, commitments):
     """Rewrite a draft plan. Any confirmation already given is withdrawn: it was for
     the text as it was. `milestones` and `commitments` are lists of field dicts."""
     assignment = plan.assignment
-    _require_party(assignment, user, [Party.DIRECTOR, Party.MANAGER], "edit the action plan")
+    require_party(assignment, user, [Party.DIRECTOR, Party.MANAGER], "edit the action plan")
     with transaction.atomic():
         locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         _require(
@@ -720,7 +721,7 @@ def action_plan_confirm(*, plan, user):
 def commitment_mark_delivered(*, commitment, user, delivered_on=None):
     """Record that the client delivered what it promised."""
     assignment = commitment.plan.assignment
-    _require_party(
+    require_party(
         assignment,
         user,
         [Party.DIRECTOR, Party.MANAGER, Party.CLIENT],
@@ -749,7 +750,7 @@ def _schedule_next_meeting(assignment, *, after):
 
 def meeting_schedule(*, assignment, user, scheduled_for):
     """Set (or move) the next progress meeting."""
-    _require_director(assignment, user)
+    require_director(assignment, user)
     _require_state(
         assignment, [State.IN_PROGRESS, State.REALIGNMENT], "schedule a progress meeting"
     )
@@ -780,7 +781,7 @@ MEETING_FIELDS = (
 def meeting_record(*, meeting, user, held_on, ratings, **fields):
     """Record a held progress meeting with its six ratings; the next one is scheduled."""
     assignment = meeting.assignment
-    _require_party(assignment, user, [Party.DIRECTOR, Party.MANAGER], "record a meeting")
+    require_party(assignment, user, [Party.DIRECTOR, Party.MANAGER], "record a meeting")
     _require_state(assignment, [State.IN_PROGRESS, State.REALIGNMENT], "record a progress meeting")
     unknown = set(fields) - set(MEETING_FIELDS)
     _require(not unknown, f"Unknown meeting field(s): {', '.join(sorted(unknown))}.")
@@ -820,7 +821,7 @@ def meeting_record(*, meeting, user, held_on, ratings, **fields):
 def meeting_mark_missed(*, meeting, user):
     """Record that a scheduled meeting did not take place; the next one is scheduled."""
     assignment = meeting.assignment
-    _require_director(assignment, user)
+    require_director(assignment, user)
     with transaction.atomic():
         locked = ProgressMeeting.objects.select_for_update().get(pk=meeting.pk)
         _require(
@@ -851,7 +852,7 @@ def flag_raise(*, assignment, kind, key, message):
 def flag_resolve(*, flag, user, comment):
     """Someone of the provider side (or admin) closes a flag, saying how."""
     assignment = flag.assignment
-    _require_party(assignment, user, [Party.DIRECTOR, Party.MANAGER], "resolve a flag")
+    require_party(assignment, user, [Party.DIRECTOR, Party.MANAGER], "resolve a flag")
     comment = (comment or "").strip()
     _require(comment, "Say how the flag was resolved.")
     with transaction.atomic():
@@ -872,3 +873,23 @@ __all__ = [
     "is_firm_director",
     "is_selected_manager",
 ]
+
+
+# --- Notifications (the reader's side) ------------------------------------------------------
+
+
+def notification_mark_read(*, notification, user):
+    """The recipient has seen it."""
+    if notification.recipient_id != user.pk:
+        raise PermissionDenied("This notification is not yours.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user):
+    """Mark every unread notification of the user as read; returns how many."""
+    return Notification.objects.filter(recipient_id=user.pk, read_at=None).update(
+        read_at=timezone.now()
+    )
