@@ -262,7 +262,9 @@ class MeetingRecordForm(forms.Form):
     )
     realignment_actions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     opportunities = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="New business opportunities"
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="New business opportunities",
     )
 
     def __init__(self, *args, **kwargs):
@@ -290,6 +292,4 @@ class ResolveFlagForm(forms.Form):
 
 
 class DeliveredForm(forms.Form):
-    delivered_on = forms.DateField(
-        required=False, widget=date_input()
-    )
+    delivered_on = forms.DateField(required=False, widget=date_input())

@@ -128,7 +128,8 @@ def missing_selectable_candidacy(assignment):
 
 
 def missing_submitted_audit(assignment):
-    if not assignment.audit_reports.filter(status=AuditReport.Status.SUBMITTED).exists():
+    # Iterates the related manager so that a prefetched page costs no query.
+    if not any(r.status == AuditReport.Status.SUBMITTED for r in assignment.audit_reports.all()):
         return "No submitted audit report is waiting: the manager must submit one first."
     return ""
 

@@ -108,7 +108,9 @@ def assignment_page(user, pk):
             queryset=ActionPlan.objects.prefetch_related(
                 "milestones",
                 "commitments",
-                Prefetch("confirmations", queryset=PlanConfirmation.objects.select_related("user")),
+                Prefetch(
+                    "confirmations", queryset=PlanConfirmation.objects.select_related("user")
+                ),
             ).order_by("version"),
         ),
         Prefetch(

@@ -27,9 +27,7 @@ urlpatterns = [
     path("<int:pk>/audit/<int:rid>/return/", views.audit_report_return, name="audit_return"),
     path("<int:pk>/plan/new/", views.action_plan_new, name="plan_new"),
     path("<int:pk>/plan/<int:plan_id>/", views.action_plan_edit, name="plan_edit"),
-    path(
-        "<int:pk>/plan/<int:plan_id>/confirm/", views.action_plan_confirm, name="plan_confirm"
-    ),
+    path("<int:pk>/plan/<int:plan_id>/confirm/", views.action_plan_confirm, name="plan_confirm"),
     path(
         "<int:pk>/commitments/<int:commitment_id>/delivered/",
         views.commitment_delivered,

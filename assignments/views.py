@@ -54,6 +54,11 @@ from .models import (
 ERRORS = (services.Refused, services.AssignmentChanged, ValueError)
 
 
+def _posted(request):
+    """The submitted data for a form, even when a POST carries no field at all."""
+    return request.POST if request.method == "POST" else None
+
+
 def _error_text(exc):
     if isinstance(exc, services.Refused):
         return " ".join(exc.messages)
@@ -193,7 +198,7 @@ def assignment_create(request):
     contacts = User.objects.filter(client_profile__isnull=False).select_related(
         "client_profile__organisation"
     )
-    form = AssignmentCreateForm(request.POST or None, contacts=contacts)
+    form = AssignmentCreateForm(_posted(request), contacts=contacts)
     if request.method == "POST" and form.is_valid():
         contact = form.cleaned_data["client_contact"]
         try:
@@ -345,7 +350,7 @@ def transition(request, pk, name):
         meta = getattr(a, name)._django_fsm
         if meta.has_transition(a.state):
             raise PermissionDenied(services.TRANSITION_PERMISSION_MESSAGES[name])
-    form = TransitionForm(request.POST or None, assignment=a, name=name)
+    form = TransitionForm(_posted(request), assignment=a, name=name)
     status = 200
     if request.method == "POST":
         seen = request.POST.get("seen_state")
@@ -389,7 +394,7 @@ def transition(request, pk, name):
 def brief_edit(request, pk):
     a = selectors.get_assignment_for_user(request.user, pk)
     services.require_director(a, request.user)
-    form = BriefForm(request.POST or None, assignment=a)
+    form = BriefForm(_posted(request), assignment=a)
     if request.method == "POST" and form.is_valid():
         try:
             services.brief_update(
@@ -427,7 +432,7 @@ def candidacy_add(request, pk):
         .select_related("manager_profile")
         .order_by("full_name")
     )
-    form = CandidacyAddForm(request.POST or None, pool=pool)
+    form = CandidacyAddForm(_posted(request), pool=pool)
     if request.method == "POST" and form.is_valid():
         try:
             c = services.candidacy_add(
@@ -448,7 +453,7 @@ def candidacy_vet(request, pk, cid):
     a = selectors.get_assignment_for_user(request.user, pk)
     services.require_director(a, request.user)
     c = _candidacy(a, cid)
-    form = VettingForm(request.POST or None, instance=c)
+    form = VettingForm(_posted(request), instance=c)
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
         c.refresh_from_db()
@@ -475,7 +480,7 @@ def candidacy_present(request, pk, cid):
     a = selectors.get_assignment_for_user(request.user, pk)
     services.require_director(a, request.user)
     c = _candidacy(a, cid)
-    form = PresentForm(request.POST or None)
+    form = PresentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.candidacy_present(
@@ -502,7 +507,7 @@ def negotiation_round(request, pk, cid):
     a = selectors.get_assignment_for_user(request.user, pk)
     services.require_director(a, request.user)
     c = _candidacy(a, cid)
-    form = NegotiationRoundForm(request.POST or None)
+    form = NegotiationRoundForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.negotiation_round_record(candidacy=c, user=request.user, **form.cleaned_data)
@@ -557,7 +562,7 @@ def audit_report_edit(request, pk, rid):
         )
         return _back(a, "#audit")
     brief = {i.dimension: i.statement for i in a.brief_items.all()}
-    form = AuditReportForm(request.POST or None, report=report, brief=brief)
+    form = AuditReportForm(_posted(request), report=report, brief=brief)
     if request.method == "POST" and form.is_valid():
         try:
             services.audit_report_update(
@@ -751,7 +756,7 @@ def commitment_delivered(request, pk, commitment_id):
 def meeting_schedule(request, pk):
     a = selectors.get_assignment_for_user(request.user, pk)
     services.require_director(a, request.user)
-    form = MeetingScheduleForm(request.POST or None)
+    form = MeetingScheduleForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_schedule(
@@ -763,7 +768,11 @@ def meeting_schedule(request, pk):
             messages.success(request, "Progress meeting scheduled.")
             return _back(a, "#meetings")
     return _form_page(
-        request, a, form, title="Schedule the next progress meeting", submit="Schedule",
+        request,
+        a,
+        form,
+        title="Schedule the next progress meeting",
+        submit="Schedule",
         anchor="#meetings",
     )
 
@@ -780,7 +789,7 @@ def meeting_record(request, pk, mid):
     services.require_party(a, request.user, [Party.DIRECTOR, Party.MANAGER], "record a meeting")
     meeting = _meeting(a, mid)
     form = MeetingRecordForm(
-        request.POST or None, initial={"held_on": min(meeting.scheduled_for, timezone.localdate())}
+        _posted(request), initial={"held_on": min(meeting.scheduled_for, timezone.localdate())}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -828,10 +837,12 @@ def flag_resolve(request, pk, flag_id):
     a = selectors.get_assignment_for_user(request.user, pk)
     services.require_party(a, request.user, [Party.DIRECTOR, Party.MANAGER], "resolve a flag")
     flag = selectors.get_child_or_404(Flag.objects.all(), pk=flag_id, assignment=a)
-    form = ResolveFlagForm(request.POST or None)
+    form = ResolveFlagForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.flag_resolve(flag=flag, user=request.user, comment=form.cleaned_data["comment"])
+            services.flag_resolve(
+                flag=flag, user=request.user, comment=form.cleaned_data["comment"]
+            )
         except ERRORS as exc:
             form.add_error(None, _error_text(exc))
         else:

@@ -57,7 +57,9 @@ class Party:
     """One person signed in in their own browser context; records every request made."""
 
     def __init__(self, browser, base_url, email, password, outside):
-        self.context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+        self.context = browser.new_context(
+            base_url=base_url, viewport={"width": 1280, "height": 900}
+        )
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         self.outside = outside
