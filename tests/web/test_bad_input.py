@@ -1,0 +1,73 @@
+"""Nothing a user can type answers 500: garbage in every field of every address."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.web.test_access_matrix import TABLE
+
+GARBAGE = {
+    "title": "x" * 500,
+    "client_contact": "999999",
+    "candidacy": "abc",
+    "report": "-1",
+    "reason": "",
+    "outcome": "\x00",
+    "comment": "ü" * 5000,
+    "manager": "1; DROP TABLE",
+    "fit_rating": "42",
+    "proposed_day_rate": "NaN",
+    "currency": "euro",
+    "day_rate": "1e309",
+    "offered_by": "martian",
+    "held_on": "2026-02-30",
+    "scheduled_for": "yesterday",
+    "delivered_on": "31/31/31",
+    "manager_workload": "9",
+    "rating_objectives": "7",
+    "objectives_level": "-3",
+    "milestones-TOTAL_FORMS": "99999999",
+    "milestones-INITIAL_FORMS": "x",
+    "commitments-TOTAL_FORMS": "1",
+    "commitments-INITIAL_FORMS": "0",
+    "commitments-0-due_date": "soon",
+    "seen_state": "nowhere",
+    "role": "emperor",
+    "nid": "x",
+}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in TABLE if n.startswith("assignments:")))
+def test_garbage_never_answers_500(name, world, cast, client):
+    method, params, _ = TABLE[name]
+    kwargs = {p: world[p] for p in params if p != "name"}
+    transitions = ["complete", "cancel", "select_manager", "accept_audit", "start_realignment"]
+    names = transitions if "name" in params else [None]
+    client.force_login(cast["director"])
+    for transition in names:
+        if transition:
+            kwargs["name"] = transition
+        url = reverse(name, kwargs=kwargs)
+        assert client.post(url, GARBAGE).status_code < 500
+        assert client.get(url, GARBAGE).status_code < 500
+
+
+def test_password_reset_sends_a_link_by_email(client, director):
+    response = client.post("/accounts/password_reset/", {"email": director.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_signing_in_with_a_wrong_password_says_so(client, director):
+    response = client.post("/accounts/login/", {"username": director.email, "password": "no"})
+    assert response.status_code == 200
+    assert "Please enter a correct" in response.content.decode()
+
+
+def test_signing_in_by_email_reaches_the_home(client, director):
+    response = client.post(
+        "/accounts/login/", {"username": director.email.upper(), "password": "pw"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Needs attention" in response.content.decode()
