@@ -39,7 +39,7 @@ GARBAGE = {
 
 @pytest.mark.parametrize("name", sorted(n for n in TABLE if n.startswith("assignments:")))
 def test_garbage_never_answers_500(name, world, cast, client):
-    method, params, _ = TABLE[name]
+    _, params, _ = TABLE[name]
     kwargs = {p: world[p] for p in params if p != "name"}
     transitions = ["complete", "cancel", "select_manager", "accept_audit", "start_realignment"]
     names = transitions if "name" in params else [None]

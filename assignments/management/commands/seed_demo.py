@@ -123,6 +123,12 @@ FINDINGS = {
     "expectations": ("The board expects cost cuts the brief did not mention.", 2),
     "timeline": ("Six months holds if resources arrive by month one.", 1),
 }
+OPPORTUNITIES = [
+    "The CFO mentioned a need for an interim treasurer.",
+    "The group plans a second plant: a project director may be needed in spring.",
+    "The HR director is leaving in June; an interim could bridge the search.",
+    "A subsidiary in Spain needs a turnaround manager.",
+]
 
 
 class Command(BaseCommand):
@@ -425,9 +431,7 @@ class World:
                 summary="Milestones on track; resources still partly missing.",
                 manager_workload=3,
                 manager_strain=2 + n,
-                opportunities="The CFO mentioned a need for an interim treasurer."
-                if n == 0
-                else "",
+                opportunities=OPPORTUNITIES[a.pk % len(OPPORTUNITIES)] if n == 0 else "",
             )
 
 

@@ -1,0 +1,41 @@
+"""The main pages on the demo world, as each party sees them (and their screenshots)."""
+
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from assignments.models import Assignment
+from partners.models import User
+
+
+def test_main_pages_on_the_demo_world(sign_in, screenshots, transactional_db):
+    call_command("seed_demo")
+    users = {u.email: u for u in User.objects.all()}
+    running = Assignment.objects.get(title="Interim CIO – ERP roll-out")
+
+    d = sign_in(users["director@demo.test"], password="demo")
+    expect(d.locator("#needs-attention")).to_contain_text("Client commitments overdue")
+    expect(d.locator("#needs-attention")).to_contain_text("Interim Plant Manager – Lyon site")
+    d.screenshot(path=screenshots / "20-demo-director-dashboard.png", full_page=True)
+    d.goto("/assignments/?state=in_progress")
+    expect(d.locator("tbody tr")).to_have_count(2)
+    d.screenshot(path=screenshots / "21-demo-assignment-list-filtered.png", full_page=True)
+    d.goto(f"/assignments/{running.pk}/")
+    expect(d.locator("#meetings canvas#ratings-chart")).to_be_visible()
+    d.screenshot(path=screenshots / "22-demo-assignment-page.png", full_page=True)
+
+    m = sign_in(users["manager@demo.test"], password="demo")
+    expect(m.locator("main")).to_contain_text("Interim COO – plant turnaround")
+    m.screenshot(path=screenshots / "23-demo-manager-home.png", full_page=True)
+
+    c = sign_in(users["client@demo.test"], password="demo")
+    expect(c.locator("main")).to_contain_text("Interim HR Director – reorganisation")
+    c.screenshot(path=screenshots / "24-demo-client-home.png", full_page=True)
+    c.goto(f"/assignments/{running.pk}/")
+    expect(c.locator("#selection")).not_to_contain_text("Internal notes")
+    c.screenshot(path=screenshots / "25-demo-client-assignment-page.png", full_page=True)
+
+    # The wall, in the browser: another firm's director gets the 404 page.
+    other = sign_in(users["james.whitaker@demo.test"], password="demo")
+    response = other.goto(f"/assignments/{running.pk}/")
+    assert response.status == 404
+    expect(other.locator("main")).to_contain_text("Not found")
