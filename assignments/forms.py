@@ -137,15 +137,7 @@ class CandidacyAddForm(forms.Form):
 class VettingForm(forms.ModelForm):
     class Meta:
         model = Candidacy
-        fields = [
-            *Candidacy.VETTING_FIELDS,
-            "fit_rating",
-            "fit_rationale",
-            "oversell_note",
-            "internal_notes",
-            "proposed_day_rate",
-            "currency",
-        ]
+        fields = Candidacy.VETTING_EDITABLE
         widgets = {
             "fit_rationale": forms.Textarea(attrs={"rows": 2}),
             "oversell_note": forms.Textarea(attrs={"rows": 2}),

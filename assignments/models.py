@@ -385,6 +385,16 @@ class Candidacy(models.Model):
         "vetted_motivation",
         "vetted_conflicts",
     )
+    # What the director's vetting form may change.
+    VETTING_EDITABLE = (
+        *VETTING_FIELDS,
+        "fit_rating",
+        "fit_rationale",
+        "oversell_note",
+        "internal_notes",
+        "proposed_day_rate",
+        "currency",
+    )
 
     assignment = models.ForeignKey(
         Assignment, on_delete=models.CASCADE, related_name="candidacies"

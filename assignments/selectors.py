@@ -269,7 +269,8 @@ def manager_home(user, today=None):
         .select_related("client", "firm", "director")
         .order_by("state", "-created_at")
     )
-    active = [a for a in mine if a.state not in (State.COMPLETED, State.CANCELLED)]
+    assignments = list(mine[:50])
+    active = [a for a in assignments if a.state not in (State.COMPLETED, State.CANCELLED)]
     meetings = list(
         ProgressMeeting.objects.filter(
             assignment__interim_manager_id=user.pk,
@@ -286,7 +287,7 @@ def manager_home(user, today=None):
         .order_by("-created_at")[:20]
     )
     return {
-        "assignments": list(mine[:50]),
+        "assignments": assignments,
         "active": active,
         "audits": [a for a in active if a.state == State.AUDIT],
         "meetings": meetings,

@@ -391,17 +391,6 @@ def candidacy_add(*, assignment, user, manager):
     )
 
 
-VETTING_EDITABLE = (
-    *Candidacy.VETTING_FIELDS,
-    "fit_rating",
-    "fit_rationale",
-    "oversell_note",
-    "internal_notes",
-    "proposed_day_rate",
-    "currency",
-)
-
-
 def candidacy_vet(*, candidacy, user, **fields):
     """Record the director's questioning of a candidate."""
     assignment = candidacy.assignment
@@ -411,7 +400,7 @@ def candidacy_vet(*, candidacy, user, **fields):
         candidacy.status in (Candidacy.Status.SHORTLISTED, Candidacy.Status.PRESENTED),
         "Only a shortlisted or presented candidacy can be vetted.",
     )
-    unknown = set(fields) - set(VETTING_EDITABLE)
+    unknown = set(fields) - set(Candidacy.VETTING_EDITABLE)
     _require(not unknown, f"Unknown vetting field(s): {', '.join(sorted(unknown))}.")
     for name, value in fields.items():
         setattr(candidacy, name, value)

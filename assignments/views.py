@@ -93,6 +93,20 @@ def _form_page(request, assignment, form, *, title, submit, anchor="", extra=Non
     return render(request, "assignments/form_page.html", context, status=status)
 
 
+def _form_view(request, a, form, call, *, success, title, submit, anchor, extra=None):
+    """The step pattern: a valid form goes to its service; a refusal comes back as a form
+    error with everything the user typed; success redirects to the assignment's section."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ERRORS as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, success)
+            return _back(a, anchor)
+    return _form_page(request, a, form, title=title, submit=submit, anchor=anchor, extra=extra)
+
+
 # --- Home -----------------------------------------------------------------------------------
 
 
@@ -326,8 +340,6 @@ def assignment_detail(request, pk):
         "today": today,
         "running": a.state in (State.IN_PROGRESS, State.REALIGNMENT),
         "final": a.state in FINAL_STATES,
-        "pool": None,
-        "add_form": CandidacyAddForm(pool=User.objects.none()) if director else None,
     }
     return render(request, "assignments/detail.html", context)
 
@@ -395,21 +407,20 @@ def brief_edit(request, pk):
     a = selectors.get_assignment_for_user(request.user, pk)
     services.require_director(a, request.user)
     form = BriefForm(_posted(request), assignment=a)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.brief_update(
-                assignment=a,
-                user=request.user,
-                statements=form.statements(),
-                summary=form.cleaned_data["summary"],
-            )
-        except ERRORS as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, "Brief saved.")
-            return _back(a, "#brief")
-    return _form_page(
-        request, a, form, title="The client's brief", submit="Save the brief", anchor="#brief"
+    return _form_view(
+        request,
+        a,
+        form,
+        lambda data: services.brief_update(
+            assignment=a,
+            user=request.user,
+            statements=form.statements(),
+            summary=data["summary"],
+        ),
+        success="Brief saved.",
+        title="The client's brief",
+        submit="Save the brief",
+        anchor="#brief",
     )
 
 
@@ -454,20 +465,16 @@ def candidacy_vet(request, pk, cid):
     services.require_director(a, request.user)
     c = _candidacy(a, cid)
     form = VettingForm(_posted(request), instance=c)
-    if request.method == "POST" and form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
-        c.refresh_from_db()
-        try:
-            services.candidacy_vet(candidacy=c, user=request.user, **fields)
-        except ERRORS as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, f"Vetting of {c.manager} saved.")
-            return _back(a, "#selection")
-    return _form_page(
+    return _form_view(
         request,
         a,
         form,
+        lambda data: services.candidacy_vet(
+            candidacy=Candidacy.objects.get(pk=c.pk),
+            user=request.user,
+            **{k: data[k] for k in Candidacy.VETTING_EDITABLE},
+        ),
+        success=f"Vetting of {c.manager} saved.",
         title=f"Vet {c.manager}",
         submit="Save the vetting",
         anchor="#selection",
@@ -480,21 +487,14 @@ def candidacy_present(request, pk, cid):
     a = selectors.get_assignment_for_user(request.user, pk)
     services.require_director(a, request.user)
     c = _candidacy(a, cid)
-    form = PresentForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.candidacy_present(
-                candidacy=c, user=request.user, justification=form.cleaned_data["justification"]
-            )
-        except ERRORS as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, f"{c.manager} presented to the client.")
-            return _back(a, "#selection")
-    return _form_page(
+    return _form_view(
         request,
         a,
-        form,
+        PresentForm(_posted(request)),
+        lambda data: services.candidacy_present(
+            candidacy=c, user=request.user, justification=data["justification"]
+        ),
+        success=f"{c.manager} presented to the client.",
         title=f"Present {c.manager} to the client",
         submit="Present",
         anchor="#selection",
@@ -507,19 +507,12 @@ def negotiation_round(request, pk, cid):
     a = selectors.get_assignment_for_user(request.user, pk)
     services.require_director(a, request.user)
     c = _candidacy(a, cid)
-    form = NegotiationRoundForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.negotiation_round_record(candidacy=c, user=request.user, **form.cleaned_data)
-        except ERRORS as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, "Negotiation round recorded.")
-            return _back(a, "#selection")
-    return _form_page(
+    return _form_view(
         request,
         a,
-        form,
+        NegotiationRoundForm(_posted(request)),
+        lambda data: services.negotiation_round_record(candidacy=c, user=request.user, **data),
+        success="Negotiation round recorded.",
         title=f"Day-rate negotiation with {c.manager}",
         submit="Record the offer",
         anchor="#selection",
@@ -756,21 +749,14 @@ def commitment_delivered(request, pk, commitment_id):
 def meeting_schedule(request, pk):
     a = selectors.get_assignment_for_user(request.user, pk)
     services.require_director(a, request.user)
-    form = MeetingScheduleForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_schedule(
-                assignment=a, user=request.user, scheduled_for=form.cleaned_data["scheduled_for"]
-            )
-        except ERRORS as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, "Progress meeting scheduled.")
-            return _back(a, "#meetings")
-    return _form_page(
+    return _form_view(
         request,
         a,
-        form,
+        MeetingScheduleForm(_posted(request)),
+        lambda data: services.meeting_schedule(
+            assignment=a, user=request.user, scheduled_for=data["scheduled_for"]
+        ),
+        success="Progress meeting scheduled.",
         title="Schedule the next progress meeting",
         submit="Schedule",
         anchor="#meetings",
@@ -791,24 +777,18 @@ def meeting_record(request, pk, mid):
     form = MeetingRecordForm(
         _posted(request), initial={"held_on": min(meeting.scheduled_for, timezone.localdate())}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_record(
-                meeting=meeting,
-                user=request.user,
-                held_on=form.cleaned_data["held_on"],
-                ratings=form.ratings(),
-                **form.meeting_fields(),
-            )
-        except ERRORS as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, "Progress meeting recorded; the next one is scheduled.")
-            return _back(a, "#meetings")
-    return _form_page(
+    return _form_view(
         request,
         a,
         form,
+        lambda data: services.meeting_record(
+            meeting=meeting,
+            user=request.user,
+            held_on=data["held_on"],
+            ratings=form.ratings(),
+            **form.meeting_fields(),
+        ),
+        success="Progress meeting recorded; the next one is scheduled.",
         title=f"Record the progress meeting of {meeting.scheduled_for:%d %b %Y}",
         submit="Record the meeting",
         anchor="#meetings",
@@ -837,21 +817,12 @@ def flag_resolve(request, pk, flag_id):
     a = selectors.get_assignment_for_user(request.user, pk)
     services.require_party(a, request.user, [Party.DIRECTOR, Party.MANAGER], "resolve a flag")
     flag = selectors.get_child_or_404(Flag.objects.all(), pk=flag_id, assignment=a)
-    form = ResolveFlagForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.flag_resolve(
-                flag=flag, user=request.user, comment=form.cleaned_data["comment"]
-            )
-        except ERRORS as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, f"Flag “{flag.get_kind_display()}” resolved.")
-            return _back(a, "#flags")
-    return _form_page(
+    return _form_view(
         request,
         a,
-        form,
+        ResolveFlagForm(_posted(request)),
+        lambda data: services.flag_resolve(flag=flag, user=request.user, comment=data["comment"]),
+        success=f"Flag “{flag.get_kind_display()}” resolved.",
         title=f"Resolve the flag “{flag.get_kind_display()}”",
         submit="Resolve",
         anchor="#flags",
