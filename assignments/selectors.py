@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,6 +27,14 @@ from .models import (
 
 FULL = "full"
 SUMMARY = "summary"
+
+
+def lifecycle_order():
+    """An expression ordering assignments by the phase they are in, brief first."""
+    return Case(
+        *(When(state=value, then=Value(i)) for i, value in enumerate(State.values)),
+        default=Value(len(State.values)),
+    )
 
 
 def _profile(user, name):
@@ -267,7 +275,7 @@ def manager_home(user, today=None):
     mine = (
         Assignment.objects.filter(interim_manager_id=user.pk)
         .select_related("client", "firm", "director")
-        .order_by("state", "-created_at")
+        .order_by(lifecycle_order(), "-created_at")
     )
     assignments = list(mine[:50])
     active = [a for a in assignments if a.state not in (State.COMPLETED, State.CANCELLED)]
@@ -303,7 +311,7 @@ def client_home(user, today=None):
     mine = (
         Assignment.objects.filter(client_id=org_id)
         .select_related("firm", "director", "interim_manager")
-        .order_by("state", "-created_at")
+        .order_by(lifecycle_order(), "-created_at")
     )
     presented = list(
         Candidacy.objects.filter(

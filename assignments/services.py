@@ -193,13 +193,14 @@ def assignment_select_manager(*, assignment, user, candidacy, comment=""):
             f"No day rate is agreed with {locked.manager} yet.",
         )
 
-    record = _perform(
-        assignment, user, "select_manager", comment=comment, args=(candidacy,), check=check
-    )
-    assignment.candidacies.exclude(pk=candidacy.pk).filter(
-        status__in=[Candidacy.Status.SHORTLISTED, Candidacy.Status.PRESENTED]
-    ).update(status=Candidacy.Status.DECLINED)
-    Candidacy.objects.filter(pk=candidacy.pk).update(status=Candidacy.Status.SELECTED)
+    with transaction.atomic():
+        record = _perform(
+            assignment, user, "select_manager", comment=comment, args=(candidacy,), check=check
+        )
+        assignment.candidacies.exclude(pk=candidacy.pk).filter(
+            status__in=[Candidacy.Status.SHORTLISTED, Candidacy.Status.PRESENTED]
+        ).update(status=Candidacy.Status.DECLINED)
+        Candidacy.objects.filter(pk=candidacy.pk).update(status=Candidacy.Status.SELECTED)
     return record
 
 

@@ -137,7 +137,7 @@ SORTS = {
     "oldest": "created_at",
     "title": "title",
     "client": "client__name",
-    "state": "state",
+    "state": selectors.lifecycle_order(),
     "drift": "-gap_drift",
 }
 

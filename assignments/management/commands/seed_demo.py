@@ -123,6 +123,10 @@ FINDINGS = {
     "expectations": ("The board expects cost cuts the brief did not mention.", 2),
     "timeline": ("Six months holds if resources arrive by month one.", 1),
 }
+MEETING_SUMMARIES = [
+    "Diagnostic shared; the committee backs the plan. One analyst still missing.",
+    "Milestones on track; the consulting budget is not released yet.",
+]
 OPPORTUNITIES = [
     "The CFO mentioned a need for an interim treasurer.",
     "The group plans a second plant: a project director may be needed in spring.",
@@ -426,9 +430,10 @@ class World:
             services.meeting_record(
                 meeting=meeting,
                 user=self.director,
-                held_on=self.today,
+                # Past meetings a cadence apart, the last one today.
+                held_on=self.today - timedelta(days=28 * (held_meetings - 1 - n)),
                 ratings={d: min(3, lvl + n) for d, lvl in zip(DIMENSIONS, levels, strict=True)},
-                summary="Milestones on track; resources still partly missing.",
+                summary=MEETING_SUMMARIES[n % len(MEETING_SUMMARIES)],
                 manager_workload=3,
                 manager_strain=2 + n,
                 opportunities=OPPORTUNITIES[a.pk % len(OPPORTUNITIES)] if n == 0 else "",
