@@ -253,6 +253,7 @@ def director_dashboard(user, today=None):
         "pipeline": pipeline,
         "flags": flags,
         "flag_counts": [(k, label, flag_counts.get(k, 0)) for k, label in Flag.Kind.choices],
+        "open_flag_total": sum(flag_counts.values()),
         "overdue_reviews": overdue_reviews,
         "upcoming": upcoming,
         "audits_due": audits_due,
