@@ -544,3 +544,31 @@ def test_someone_elses_notification_is_404(client, walker):
 )
 def test_nonsense_addresses_are_404_not_500(client, director, path):
     assert as_(client, director).get(path).status_code == 404
+
+
+def test_realignment_and_resumption_through_the_pages(client, walker):
+    walker.to_in_progress()
+    d = as_(client, walker.director)
+    d.post(url(walker.a, "transition/start_realignment/"), {"reason": "Budget frozen."})
+    walker.a.refresh_from_db()
+    assert walker.a.state == State.REALIGNMENT
+    refused = d.post(url(walker.a, "transition/resume_progress/"))
+    assert refused.status_code == 409
+    assert "needs a revised action plan" in text(refused)
+    d.post(url(walker.a, "plan/new/"))
+    revised = ActionPlan.objects.get(assignment=walker.a, version=2)
+    d.post(url(walker.a, f"plan/{revised.pk}/"), plan_data(summary="Revised plan"))
+    for user in (walker.director, walker.manager, walker.client):
+        as_(client, user).post(url(walker.a, f"plan/{revised.pk}/confirm/"))
+    as_(client, walker.director).post(url(walker.a, "transition/resume_progress/"))
+    walker.a.refresh_from_db()
+    assert walker.a.state == State.IN_PROGRESS
+    assert ActionPlan.objects.get(assignment=walker.a, version=1).status == "superseded"
+
+
+def test_cancel_with_a_reason_through_the_page(client, walker):
+    c = as_(client, walker.director)
+    assert c.post(url(walker.a, "transition/cancel/"), {"reason": ""}).status_code == 400
+    c.post(url(walker.a, "transition/cancel/"), {"reason": "Hired internally."})
+    walker.a.refresh_from_db()
+    assert (walker.a.state, walker.a.cancel_reason) == (State.CANCELLED, "Hired internally.")
