@@ -200,6 +200,10 @@ def assignment_list(request):
             },
             "query": query.urlencode(),
             "can_create": hasattr(user, "director_profile"),
+            # Flags are the provider's early warnings, not the client's reading.
+            "show_flags": user.is_staff
+            or hasattr(user, "director_profile")
+            or hasattr(user, "manager_profile"),
         },
     )
 
@@ -250,11 +254,18 @@ def assignment_detail(request, pk):
     parties = parties_of(a, user)
     admin = is_admin(user)
     director = admin or Party.DIRECTOR in parties
+    # The provider's side (director, manager, admin) works with the audit before it is
+    # accepted, with flags and with the manager's strain; the client sees the audit once
+    # the director has accepted it (it is presented with the action plan).
+    provider_side = director or Party.MANAGER in parties
     brief = {i.dimension: i.statement for i in a.brief_items.all()}
     reports = list(a.audit_reports.all())
-    shown_report = next(
-        (r for r in reversed(reports) if r.status != AuditReport.Status.DRAFT), None
+    shown = (
+        [AuditReport.Status.SUBMITTED, AuditReport.Status.ACCEPTED, AuditReport.Status.RETURNED]
+        if provider_side
+        else [AuditReport.Status.ACCEPTED]
     )
+    shown_report = next((r for r in reversed(reports) if r.status in shown), None)
     draft_report = next((r for r in reports if r.status == AuditReport.Status.DRAFT), None)
     comparison = []
     found = {f.dimension: f for f in shown_report.findings.all()} if shown_report else {}
@@ -303,7 +314,7 @@ def assignment_detail(request, pk):
     }
     history = sorted(
         [("transition", r.at, r) for r in a.history.all()]
-        + [("flag", f.resolved_at, f) for f in flags if f.resolved_at],
+        + [("flag", f.resolved_at, f) for f in flags if f.resolved_at and provider_side],
         key=lambda row: row[1],
     )
     today = timezone.localdate()
@@ -313,6 +324,8 @@ def assignment_detail(request, pk):
         "is_director": director,
         "is_manager": admin or Party.MANAGER in parties,
         "is_client": Party.CLIENT in parties,
+        "provider_side": provider_side,
+        "show_drift": provider_side or a.state not in (State.BRIEF, State.SELECTION, State.AUDIT),
         "is_admin": admin,
         "brief": comparison,
         "brief_editable": director and a.state in (State.BRIEF, State.SELECTION),

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from assignments import services
 from assignments.models import (
     ActionPlan,
     Assignment,
@@ -572,3 +573,28 @@ def test_cancel_with_a_reason_through_the_page(client, walker):
     c.post(url(walker.a, "transition/cancel/"), {"reason": "Hired internally."})
     walker.a.refresh_from_db()
     assert (walker.a.state, walker.a.cancel_reason) == (State.CANCELLED, "Hired internally.")
+
+
+def test_the_client_sees_the_audit_only_once_accepted(client, walker):
+    walker.to_audit()
+    report = walker.submitted_report()
+    c = as_(client, walker.client)
+    assert "What the audit found about resources." not in text(c.get(url(walker.a)))
+    services.assignment_accept_audit(assignment=walker.a, user=walker.director, report=report)
+    assert "What the audit found about resources." in text(c.get(url(walker.a)))
+
+
+def test_flags_and_the_managers_strain_stay_on_the_provider_side(client, walker):
+    walker.to_in_progress()
+    meeting = walker.a.meetings.get()
+    as_(client, walker.manager).post(
+        url(walker.a, f"meetings/{meeting.pk}/record/"),
+        meeting_data(timezone.localdate(), manager_strain=5),
+    )
+    FlagFactory(assignment=walker.a, kind="manager_strain", message="The manager is worn out.")
+    client_page = text(as_(client, walker.client).get(url(walker.a)))
+    assert "worn out" not in client_page and "strain 5/5" not in client_page
+    assert 'id="flags"' not in client_page
+    assert "Flags</th>" not in text(client.get("/assignments/"))
+    director_page = text(as_(client, walker.director).get(url(walker.a)))
+    assert "worn out" in director_page and "strain 5/5" in director_page
