@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partners.models import ClientOrganisation, Role, User
@@ -862,7 +863,9 @@ def notification_read(request, nid):
     services.notification_mark_read(notification=notification, user=request.user)
     if request.htmx:
         return render(request, "notifications/_row.html", {"n": notification})
-    if notification.url and request.POST.get("follow"):
+    if request.POST.get("follow") and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
         return redirect(notification.url)
     return redirect("notifications:list")
 
