@@ -58,6 +58,7 @@ def test_query_counts_are_pinned_and_do_not_grow_with_data(client, detail_url):
         page: count_queries(client, email, detail_url if url == "detail" else url)
         for page, (email, url) in PAGES.items()
     }
+    print("\nQueries per page at 10 and 100 assignments:", large)
     assert small == large
     for page, n in large.items():
         assert n <= CEILINGS[page], f"{page}: {n} queries > {CEILINGS[page]}"
