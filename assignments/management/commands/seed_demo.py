@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -176,12 +177,14 @@ class Command(BaseCommand):
         ]
         skills = {n: Skill.objects.get_or_create(name=n)[0] for n in SKILLS}
         cast = {"firms": firms, "clients": clients, "by_email": {}}
+        # One slow hash for every demo account (they share the documented password).
+        hashed = make_password(PASSWORD)
         for email, name, org, role, extra in PEOPLE:
             user = User.objects.filter(email=email).first()
             if user is None:
-                user = User.objects.create_user(
-                    email,
-                    PASSWORD,
+                user = User.objects.create(
+                    email=email,
+                    password=hashed,
                     full_name=name,
                     is_staff=role == "admin",
                     is_superuser=role == "admin",
