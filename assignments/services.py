@@ -34,9 +34,6 @@ from .models import (
     TransitionRecord,
     _director_or_admin,
     is_admin,
-    is_client_contact,
-    is_firm_director,
-    is_selected_manager,
     parties_of,
 )
 
@@ -854,15 +851,6 @@ def flag_resolve(*, flag, user, comment):
         locked.save(update_fields=["resolved_at", "resolved_by", "resolution"])
     flag.refresh_from_db()
     return flag
-
-
-__all__ = [
-    "AssignmentChanged",
-    "Refused",
-    "is_client_contact",
-    "is_firm_director",
-    "is_selected_manager",
-]
 
 
 # --- Notifications (the reader's side) ------------------------------------------------------

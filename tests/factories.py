@@ -9,15 +9,10 @@ from django.utils import timezone
 from assignments import services
 from assignments.drift import DIMENSIONS
 from assignments.models import (
-    ActionPlan,
     Assignment,
-    AuditReport,
     BriefItem,
     Candidacy,
-    ClientCommitment,
     Flag,
-    Milestone,
-    ProgressMeeting,
 )
 from partners.models import (
     ClientContact,
@@ -233,12 +228,3 @@ class Walker:
         steps[state]()
         self.a.refresh_from_db()
         return self.a
-
-
-__all__ = [
-    "ActionPlan",
-    "AuditReport",
-    "ClientCommitment",
-    "Milestone",
-    "ProgressMeeting",
-]
