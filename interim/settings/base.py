@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "axes",
     "partners",
     "assignments",
 ]
@@ -40,6 +41,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "interim.urls"
@@ -74,7 +77,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
-AUTHENTICATION_BACKENDS = ["partners.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # Counts failed sign-ins and refuses a locked-out one before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "partners.backends.EmailBackend",
+]
+# Sign-in throttling (django-axes): after this many failures for one e-mail from one
+# address, that pair is locked out for the cool-off period.
+AXES_FAILURE_LIMIT = env.int("INTERIM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("INTERIM_LOGIN_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Django's login form posts the e-mail as "username" (USERNAME_FIELD is "email").
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -13,5 +13,6 @@ def test_roles_are_derived_from_profiles(db):
 
 
 def test_sign_in_is_by_email(db, client):
-    UserFactory(email="someone@example.test")
-    assert client.login(username="Someone@Example.test", password="pw")
+    user = UserFactory(email="someone@example.test")
+    client.post("/accounts/login/", {"username": "Someone@Example.test", "password": "pw"})
+    assert client.session["_auth_user_id"] == str(user.pk)

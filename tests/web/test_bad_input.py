@@ -71,3 +71,12 @@ def test_signing_in_by_email_reaches_the_home(client, director):
     )
     assert response.redirect_chain[-1][0] == "/"
     assert "Needs attention" in response.content.decode()
+
+
+def test_repeated_wrong_passwords_lock_that_sign_in_out(client, director, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": director.email, "password": "guess"})
+    response = client.post("/accounts/login/", {"username": director.email, "password": "pw"})
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
