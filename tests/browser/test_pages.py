@@ -9,6 +9,7 @@ from partners.models import User
 
 def test_main_pages_on_the_demo_world(sign_in, screenshots, transactional_db):
     call_command("seed_demo")
+    call_command("run_sweeps")
     users = {u.email: u for u in User.objects.all()}
     running = Assignment.objects.get(title="Interim CIO – ERP roll-out")
 
@@ -22,6 +23,18 @@ def test_main_pages_on_the_demo_world(sign_in, screenshots, transactional_db):
     d.goto(f"/assignments/{running.pk}/")
     expect(d.locator("#meetings canvas#ratings-chart")).to_be_visible()
     d.screenshot(path=screenshots / "22-demo-assignment-page.png", full_page=True)
+    expect(d.locator("#flags")).to_contain_text("Fuse risk")
+
+    # Notifications from the sweeps: the unread count, the list, one marked read in place.
+    unread = d.get_by_test_id("unread-count")
+    before = int(unread.inner_text().split()[0])
+    assert before > 0
+    d.click("#nav-notifications")
+    d.screenshot(path=screenshots / "26-demo-notifications.png", full_page=True)
+    d.evaluate("window.samePage = true")
+    d.get_by_role("button", name="Mark as read").first.click()
+    expect(d.get_by_role("button", name="Mark as read")).to_have_count(before - 1)
+    assert d.evaluate("window.samePage === true"), "the page reloaded instead of swapping"
 
     m = sign_in(users["manager@demo.test"], password="demo")
     expect(m.locator("main")).to_contain_text("Interim COO – plant turnaround")
@@ -33,6 +46,13 @@ def test_main_pages_on_the_demo_world(sign_in, screenshots, transactional_db):
     c.goto(f"/assignments/{running.pk}/")
     expect(c.locator("#selection")).not_to_contain_text("Internal notes")
     c.screenshot(path=screenshots / "25-demo-client-assignment-page.png", full_page=True)
+    # The client marks a promised resource delivered; the row changes in place (htmx).
+    row = c.locator("#plan li", has=c.locator("[data-deliver]")).first
+    row_id = row.get_attribute("id")
+    c.evaluate("window.samePage = true")
+    row.locator("[data-deliver]").click()
+    expect(c.locator(f"#{row_id}")).to_contain_text("delivered")
+    assert c.evaluate("window.samePage === true"), "the page reloaded instead of swapping"
 
     # The wall, in the browser: another firm's director gets the 404 page.
     other = sign_in(users["james.whitaker@demo.test"], password="demo")
