@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import IN_CI
 
@@ -16,6 +17,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "test-artifacts/screenshots")).absolute()
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+# A loaded two-core CI machine serves some pages slowly: wait longer than the default 5 s.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):

@@ -15,6 +15,19 @@ def state_badge(page):
     return page.locator("#header .state-badge")
 
 
+def perform(page, name, **fields):
+    """Open a transition's form on the assignment page, fill it and submit it."""
+    page.click(f"[data-transition={name}]")
+    panel = page.locator(f"#t-{name}")
+    # Wait for Bootstrap's collapse to finish opening before typing and clicking in it.
+    expect(panel).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    expect(panel).not_to_have_class(re.compile("collapsing"))
+    for field, value in fields.items():
+        page.fill(f"#id_{name}_{field}", value)
+    with page.expect_navigation():
+        panel.locator("button[type=submit]").click()
+
+
 def test_an_assignment_from_brief_to_completion(sign_in, screenshots, transactional_db):
     firm = FirmFactory(name="Meridian Interim")
     director = DirectorFactory(firm=firm, user__full_name="Claire Dubois").user
@@ -44,8 +57,7 @@ def test_an_assignment_from_brief_to_completion(sign_in, screenshots, transactio
         d.fill(f"#id_{dimension}", f"The client announces this about {dimension}.")
     d.get_by_role("button", name="Save the brief").click()
     d.wait_for_url(re.compile(rf"/assignments/{pk}/"))
-    d.click("[data-transition=open_selection]")
-    d.locator("#t-open_selection button[type=submit]").click()
+    perform(d, "open_selection")
     expect(state_badge(d)).to_have_text("Selection")
 
     d.get_by_role("link", name="Shortlist a manager").click()
@@ -111,8 +123,7 @@ def test_an_assignment_from_brief_to_completion(sign_in, screenshots, transactio
         expect(party.locator("#messages")).to_contain_text("You confirmed action plan v1")
 
     d.goto(f"/assignments/{pk}/")
-    d.click("[data-transition=start_progress]")
-    d.locator("#t-start_progress button[type=submit]").click()
+    perform(d, "start_progress")
     expect(state_badge(d)).to_have_text("In progress")
 
     d.get_by_role("link", name="Record the meeting").click()
@@ -126,9 +137,7 @@ def test_an_assignment_from_brief_to_completion(sign_in, screenshots, transactio
     expect(d.locator("#meetings")).to_contain_text("Milestones on track")
     d.screenshot(path=screenshots / "09-director-assignment-in-progress.png", full_page=True)
 
-    d.click("[data-transition=complete]")
-    d.fill("#id_complete_outcome", "Delivery above 95%; successor hired.")
-    d.locator("#t-complete button[type=submit]").click()
+    perform(d, "complete", outcome="Delivery above 95%; successor hired.")
     expect(state_badge(d)).to_have_text("Completed")
     d.screenshot(path=screenshots / "10-director-assignment-completed.png", full_page=True)
     d.goto("/")
