@@ -128,9 +128,27 @@ def wait_for(condition, timeout=30):
     raise AssertionError("timed out waiting for the worker")
 
 
-def drained(client):
-    """Nothing waiting in the queue and nothing being worked on (acks_late)."""
-    return client.llen("celery") == 0 and client.hlen("unacked") == 0
+def settled(worker):
+    """Nothing waiting, nothing being worked on: the queue and the unacked set are empty
+    and every task the worker received has finished. (The queue alone is not enough: a
+    message just popped by the worker is briefly in neither list.)"""
+    client, text = worker["client"], worker["log"].read_text()
+    finished = sum(
+        text.count(end) for end in ("] succeeded in", "] raised unexpected", "] retry:")
+    )
+    return (
+        client.llen("celery") == 0
+        and client.hlen("unacked") == 0
+        and finished >= text.count("] received")
+    )
+
+
+@pytest.fixture
+def idle_worker(worker):
+    """The worker, left idle at the end of the test, before the test database is emptied:
+    a task still running would hold locks against the flush."""
+    yield worker
+    wait_for(lambda: settled(worker))
 
 
 @pytest.fixture
@@ -138,24 +156,28 @@ def auditing(walker):
     return walker.walk_to("audit")
 
 
-def test_submitting_an_audit_raises_the_drift_flag_through_the_worker(worker, auditing, walker):
+def test_submitting_an_audit_raises_the_drift_flag_through_the_worker(
+    idle_worker, auditing, walker
+):
+    worker = idle_worker
     report = walker.submitted_report(CRITICAL)  # on_commit publishes to Redis
     flags = Flag.objects.filter(assignment=auditing, kind=Flag.Kind.GAP_DRIFT)
     latency = wait_for(flags.exists)
     print(f"submit-to-flag latency: {latency * 1000:.0f} ms")
-    wait_for(lambda: drained(worker["client"]))
+    wait_for(lambda: settled(worker))
     auditing.refresh_from_db()
     assert auditing.gap_drift == DriftReading.objects.get(audit_report=report).score == 44
     assert Notification.objects.filter(recipient=auditing.director).count() == 1
     # A redelivery (or a second publish) changes nothing.
     flag_gap_drift.delay(report.pk)
-    wait_for(lambda: drained(worker["client"]))
+    wait_for(lambda: settled(worker))
     assert flags.count() == 1 and Notification.objects.count() == 1
 
 
 def test_with_the_broker_down_submission_succeeds_and_the_sweep_catches_up(
-    worker, auditing, walker
+    idle_worker, auditing, walker
 ):
+    worker = idle_worker
     with broker(CLOSED_PORT_URL):
         started = time.monotonic()
         report = walker.submitted_report(CRITICAL)
@@ -169,7 +191,7 @@ def test_with_the_broker_down_submission_succeeds_and_the_sweep_catches_up(
     wait_for(Flag.objects.exists)
     catch_up_drift.delay()
     flag_gap_drift.delay(report.pk)
-    wait_for(lambda: drained(worker["client"]))
+    wait_for(lambda: settled(worker))
     assert Flag.objects.filter(kind=Flag.Kind.GAP_DRIFT).count() == 1
     assert Notification.objects.count() == 1
 
