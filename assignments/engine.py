@@ -22,6 +22,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .models import (
     FINAL_STATES,
+    RUNNING_STATES,
     ActionPlan,
     Assignment,
     AuditReport,
@@ -38,7 +39,6 @@ from .services import audit_report_record_drift, flag_raise
 
 logger = logging.getLogger(__name__)
 
-RUNNING_STATES = (State.IN_PROGRESS, State.REALIGNMENT)
 SUBMITTED_STATUSES = (AuditReport.Status.SUBMITTED, AuditReport.Status.ACCEPTED)
 # What a meeting's "direction changes" field holds when there were none.
 NO_CHANGE_WORDS = {"", "none", "no", "nil", "n/a", "na", "-", "nothing", "no change", "no changes"}

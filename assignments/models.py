@@ -48,6 +48,8 @@ class State(models.TextChoices):
 
 FINAL_STATES = (State.COMPLETED, State.CANCELLED)
 ACTIVE_STATES = (State.AUDIT, State.ACTION_PLAN, State.IN_PROGRESS, State.REALIGNMENT)
+# The assignment runs: progress meetings are held and client commitments fall due.
+RUNNING_STATES = (State.IN_PROGRESS, State.REALIGNMENT)
 
 
 class Party(models.TextChoices):
@@ -645,9 +647,6 @@ class ClientCommitment(models.Model):
     @property
     def delivered(self):
         return self.delivered_on is not None
-
-    def is_overdue(self, today=None):
-        return not self.delivered and self.due_date < (today or timezone.localdate())
 
 
 class PlanConfirmation(models.Model):

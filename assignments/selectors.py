@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .models import (
     ACTIVE_STATES,
+    RUNNING_STATES,
     ActionPlan,
     Assignment,
     AuditReport,
@@ -222,9 +223,7 @@ def director_dashboard(user, today=None):
     )
     commitments = list(
         ClientCommitment.objects.filter(
-            plan__assignment__in=mine.filter(
-                state__in=[State.IN_PROGRESS, State.REALIGNMENT]
-            ).values("pk"),
+            plan__assignment__in=mine.filter(state__in=RUNNING_STATES).values("pk"),
             plan__status__in=[ActionPlan.Status.CONFIRMED, ActionPlan.Status.DRAFT],
             delivered_on=None,
             due_date__lt=today,
@@ -284,7 +283,7 @@ def manager_home(user, today=None):
         ProgressMeeting.objects.filter(
             assignment__interim_manager_id=user.pk,
             status=ProgressMeeting.Status.SCHEDULED,
-            assignment__state__in=[State.IN_PROGRESS, State.REALIGNMENT],
+            assignment__state__in=RUNNING_STATES,
         )
         .select_related("assignment__client")
         .order_by("scheduled_for")[:10]

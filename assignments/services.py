@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransition
 
 from .drift import gap_drift
 from .models import (
+    RUNNING_STATES,
     ActionPlan,
     Assignment,
     AuditFinding,
@@ -738,9 +739,7 @@ def _schedule_next_meeting(assignment, *, after):
 def meeting_schedule(*, assignment, user, scheduled_for):
     """Set (or move) the next progress meeting."""
     require_director(assignment, user)
-    _require_state(
-        assignment, [State.IN_PROGRESS, State.REALIGNMENT], "schedule a progress meeting"
-    )
+    _require_state(assignment, RUNNING_STATES, "schedule a progress meeting")
     with transaction.atomic():
         meeting = assignment.meetings.filter(status=ProgressMeeting.Status.SCHEDULED).first()
         if meeting:
@@ -769,7 +768,7 @@ def meeting_record(*, meeting, user, held_on, ratings, **fields):
     """Record a held progress meeting with its six ratings; the next one is scheduled."""
     assignment = meeting.assignment
     require_party(assignment, user, [Party.DIRECTOR, Party.MANAGER], "record a meeting")
-    _require_state(assignment, [State.IN_PROGRESS, State.REALIGNMENT], "record a progress meeting")
+    _require_state(assignment, RUNNING_STATES, "record a progress meeting")
     unknown = set(fields) - set(MEETING_FIELDS)
     _require(not unknown, f"Unknown meeting field(s): {', '.join(sorted(unknown))}.")
     _require(held_on <= timezone.localdate(), "A meeting cannot be recorded as held in future.")
@@ -817,7 +816,7 @@ def meeting_mark_missed(*, meeting, user):
         )
         locked.status = ProgressMeeting.Status.MISSED
         locked.save(update_fields=["status"])
-        if assignment.state in (State.IN_PROGRESS, State.REALIGNMENT):
+        if assignment.state in RUNNING_STATES:
             _schedule_next_meeting(assignment, after=timezone.localdate())
     meeting.refresh_from_db()
     return meeting

@@ -38,6 +38,7 @@ from .forms import (
 )
 from .models import (
     FINAL_STATES,
+    RUNNING_STATES,
     TRANSITION_NAMES,
     ActionPlan,
     AuditReport,
@@ -352,7 +353,7 @@ def assignment_detail(request, pk):
         "charts": charts,
         "history": history,
         "today": today,
-        "running": a.state in (State.IN_PROGRESS, State.REALIGNMENT),
+        "running": a.state in RUNNING_STATES,
         "final": a.state in FINAL_STATES,
     }
     return render(request, "assignments/detail.html", context)

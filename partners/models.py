@@ -150,10 +150,6 @@ class ManagerProfile(models.Model):
     def __str__(self):
         return str(self.user)
 
-    @property
-    def language_list(self):
-        return [code.strip() for code in self.languages.split(",") if code.strip()]
-
 
 class ClientContact(models.Model):
     """A person at a client organisation who speaks for it on assignments."""

@@ -15,6 +15,7 @@ from django.utils import timezone
 from assignments import services
 from assignments.drift import DIMENSIONS, gap_drift
 from assignments.models import (
+    RUNNING_STATES,
     ActionPlan,
     Assignment,
     AuditFinding,
@@ -637,7 +638,7 @@ class ScaleBuilder:
             )
         )
         a.started_on = self.today - timedelta(days=rng.randrange(10, 200))
-        running = a.state in (State.IN_PROGRESS, State.REALIGNMENT)
+        running = a.state in RUNNING_STATES
         held = rng.randint(0, 4)
         for k in range(held):
             ratings = {d: max(0, min(3, lvl + rng.randint(-1, 1))) for d, lvl in levels.items()}
