@@ -1,19 +1,13 @@
-"""factory-boy factories for the whole domain, and helpers that walk the lifecycle."""
+"""factory-boy factories for the whole domain, and a Walker over the demo World."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 
-from assignments import services
+from assignments.demo.data import AGREED_DAY_RATE, Script
+from assignments.demo.world import World
 from assignments.drift import DIMENSIONS
-from assignments.models import (
-    Assignment,
-    BriefItem,
-    Candidacy,
-    Flag,
-)
+from assignments.models import Assignment, BriefItem, Flag
 from partners.models import (
     ClientContact,
     ClientOrganisation,
@@ -128,93 +122,65 @@ class FlagFactory(factory.django.DjangoModelFactory):
 
 FULL_BRIEF = {d: f"What the client announced about {d}." for d in DIMENSIONS}
 FULL_FINDINGS = {d: (f"What the audit found about {d}.", 1) for d in DIMENSIONS}
+# The tests' own texts, which they look for on the pages.
+TEST_SCRIPT = Script(
+    brief=FULL_BRIEF,
+    findings=FULL_FINDINGS,
+    audit_summary="Audit.",
+    plan_summary="The plan.",
+    milestones=(("Diagnostic", "Manager", 7),),
+    commitments=(("resources", "Two analysts", 10),),
+)
 
 
 class Walker:
-    """Carries an assignment through its lifecycle with the real services."""
+    """Carries one assignment through its lifecycle: the demo's World, with the tests'
+    script and audit reports submitted through the service (background work included)."""
 
     def __init__(self, assignment, manager):
         self.a = assignment
         self.director = assignment.director
         self.client = assignment.client_contact
         self.manager = manager
+        self.world = World(
+            director=self.director, client=self.client, script=TEST_SCRIPT, background=True
+        )
 
     def fill_brief(self):
-        services.brief_update(assignment=self.a, user=self.director, statements=FULL_BRIEF)
+        self.world.fill_brief(self.a)
 
     def to_selection(self):
-        self.fill_brief()
-        services.assignment_open_selection(assignment=self.a, user=self.director)
+        self.world.to_selection(self.a)
 
     def ready_candidacy(self, manager=None, *, agree=True, present=True):
-        manager = manager or self.manager
-        c = services.candidacy_add(assignment=self.a, user=self.director, manager=manager)
-        services.candidacy_vet(
-            candidacy=c,
-            user=self.director,
-            **dict.fromkeys(Candidacy.VETTING_FIELDS, True),
-            fit_rating=4,
-            fit_rationale="Right experience.",
+        return self.world.candidate(
+            self.a,
+            manager or self.manager,
+            present=present,
+            agree=AGREED_DAY_RATE if agree else None,
         )
-        if present:
-            services.candidacy_present(candidacy=c, user=self.director)
-        if agree:
-            services.negotiation_round_record(
-                candidacy=c, user=self.director, offered_by="firm", day_rate="1300", agreed=True
-            )
-        c.refresh_from_db()
-        return c
 
     def to_audit(self):
-        self.to_selection()
-        c = self.ready_candidacy()
-        services.assignment_select_manager(assignment=self.a, user=self.client, candidacy=c)
-        return c
+        return self.world.to_audit(self.a, self.manager)
 
     def submitted_report(self, findings=None):
-        report = services.audit_report_start(assignment=self.a, user=self.manager)
-        services.audit_report_update(
-            report=report, user=self.manager, summary="Audit.", findings=findings or FULL_FINDINGS
-        )
-        return services.audit_report_submit(report=report, user=self.manager)
+        report = self.world.audit_report(self.a, self.manager, findings=findings)
+        return self.world.submit(report, self.manager)
 
     def to_action_plan(self):
-        self.to_audit()
-        report = self.submitted_report()
-        services.assignment_accept_audit(assignment=self.a, user=self.director, report=report)
-        return report
+        return self.world.to_action_plan(self.a, self.manager)
 
     def draft_plan(self):
-        plan = services.action_plan_draft(assignment=self.a, user=self.director)
-        today = timezone.localdate()
-        return services.action_plan_update(
-            plan=plan,
-            user=self.director,
-            summary="The plan.",
-            milestones=[
-                {"title": "Diagnostic", "owner": "Manager", "due_date": today + timedelta(7)}
-            ],
-            commitments=[
-                {"description": "Two analysts", "due_date": today + timedelta(10)},
-            ],
-        )
+        return self.world.plan(self.a, self.manager)
 
     def confirm_all(self, plan):
-        for user in (self.client, self.manager, self.director):
-            services.action_plan_confirm(plan=plan, user=user)
-        plan.refresh_from_db()
-        return plan
+        return self.world.confirm_all(plan, self.manager)
 
     def to_in_progress(self):
-        self.to_action_plan()
-        self.confirm_all(self.draft_plan())
-        services.assignment_start_progress(assignment=self.a, user=self.director)
+        self.world.to_in_progress(self.a, self.manager)
 
     def to_realignment(self):
-        self.to_in_progress()
-        services.assignment_start_realignment(
-            assignment=self.a, user=self.director, reason="Resources missing."
-        )
+        self.world.to_realignment(self.a, self.manager, reason="Resources missing.")
 
     def walk_to(self, state):
         steps = {
