@@ -11,96 +11,20 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from partners.models import ClientOrganisation, ProviderFirm, currency_code
 
-from .drift import DIMENSIONS
+from . import access
+
+# The vocabulary is named once in `constants`; many callers know it as `models.State`…
+from .constants import ACTIVE_STATES as ACTIVE_STATES
+from .constants import CRITICAL_LEVEL as CRITICAL_LEVEL
+from .constants import FINAL_STATES as FINAL_STATES
+from .constants import OPEN_STATES, RATING_MAX, RATING_MIN, FlagKind
+from .constants import RUNNING_STATES as RUNNING_STATES
+from .constants import Dimension as Dimension
+from .constants import GapLevel as GapLevel
+from .constants import Party as Party
+from .constants import State as State
 
 User = settings.AUTH_USER_MODEL
-
-
-class Dimension(models.TextChoices):
-    OBJECTIVES = "objectives", "Objectives"
-    CONTEXT = "context", "Context"
-    SKILLS = "skills", "Skills"
-    RESOURCES = "resources", "Resources"
-    EXPECTATIONS = "expectations", "Expectations"
-    TIMELINE = "timeline", "Timeline"
-
-
-assert tuple(Dimension.values) == DIMENSIONS
-
-
-class GapLevel(models.IntegerChoices):
-    ALIGNED = 0, "0 – aligned"
-    MINOR = 1, "1 – minor"
-    SIGNIFICANT = 2, "2 – significant"
-    CRITICAL = 3, "3 – critical"
-
-
-class State(models.TextChoices):
-    BRIEF = "brief", "Brief"
-    SELECTION = "selection", "Selection"
-    AUDIT = "audit", "Audit"
-    ACTION_PLAN = "action_plan", "Action plan"
-    IN_PROGRESS = "in_progress", "In progress"
-    REALIGNMENT = "realignment", "Realignment"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-FINAL_STATES = (State.COMPLETED, State.CANCELLED)
-ACTIVE_STATES = (State.AUDIT, State.ACTION_PLAN, State.IN_PROGRESS, State.REALIGNMENT)
-# The assignment runs: progress meetings are held and client commitments fall due.
-RUNNING_STATES = (State.IN_PROGRESS, State.REALIGNMENT)
-
-
-class Party(models.TextChoices):
-    CLIENT = "client", "Client contact"
-    MANAGER = "manager", "Interim manager"
-    DIRECTOR = "director", "Assignment director"
-
-
-# --- Parties of one assignment --------------------------------------------------------------
-# Pure functions of (assignment, user); profiles are cached on the user by select_related
-# where lists need them.
-
-
-def is_admin(user):
-    return bool(user and user.is_authenticated and user.is_staff)
-
-
-def is_firm_director(assignment, user):
-    """A director of the assignment's provider firm."""
-    profile = getattr(user, "director_profile", None) if user.is_authenticated else None
-    return profile is not None and profile.firm_id == assignment.firm_id
-
-
-def is_client_contact(assignment, user):
-    """A contact of the assignment's client organisation."""
-    profile = getattr(user, "client_profile", None) if user.is_authenticated else None
-    return profile is not None and profile.organisation_id == assignment.client_id
-
-
-def is_selected_manager(assignment, user):
-    return user.is_authenticated and assignment.interim_manager_id == user.pk
-
-
-def parties_of(assignment, user):
-    """The parties `user` speaks for on this assignment."""
-    found = []
-    if is_client_contact(assignment, user):
-        found.append(Party.CLIENT)
-    if is_selected_manager(assignment, user):
-        found.append(Party.MANAGER)
-    if is_firm_director(assignment, user):
-        found.append(Party.DIRECTOR)
-    return found
-
-
-def _director_or_admin(assignment, user):
-    return is_admin(user) or is_firm_director(assignment, user)
-
-
-def _director_client_or_admin(assignment, user):
-    return _director_or_admin(assignment, user) or is_client_contact(assignment, user)
 
 
 # --- Guards ---------------------------------------------------------------------------------
@@ -233,7 +157,12 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         source=State.BRIEF,
         target=State.SELECTION,
         conditions=[_met(missing_brief)],
-        permission=_director_or_admin,
+        permission=access.may_direct,
+        custom={
+            "label": "Open selection",
+            "who": "the director",
+            "refused": "Only a director of the assignment's firm may open the selection.",
+        },
     )
     def open_selection(self):
         """The brief is complete: start shortlisting and vetting managers."""
@@ -243,7 +172,12 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         source=State.SELECTION,
         target=State.AUDIT,
         conditions=[_met(missing_selectable_candidacy)],
-        permission=_director_client_or_admin,
+        permission=access.may_choose_manager,
+        custom={
+            "label": "Select manager",
+            "who": "the client contact or the director",
+            "refused": "Only the client (or a director of the firm) may select the manager.",
+        },
     )
     def select_manager(self, candidacy, today=None):
         """The client chose a presented candidate; the situational audit starts."""
@@ -256,19 +190,28 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         source=State.AUDIT,
         target=State.ACTION_PLAN,
         conditions=[_met(missing_submitted_audit)],
-        permission=_director_or_admin,
+        permission=access.may_direct,
+        custom={
+            "label": "Accept audit",
+            "who": "the director",
+            "refused": "Only a director of the assignment's firm may accept the audit report.",
+        },
     )
     def accept_audit(self, report):
-        """The director accepts the audit report; its gap drift becomes the assignment's."""
-        self.gap_drift = report.drift_score
-        self.gap_drift_at = timezone.now()
+        """The director accepts the audit report; its gap drift becomes the assignment's
+        (written by the service, with the drift history)."""
 
     @transition(
         field=state,
         source=State.ACTION_PLAN,
         target=State.IN_PROGRESS,
         conditions=[_met(missing_plan_confirmations)],
-        permission=_director_or_admin,
+        permission=access.may_direct,
+        custom={
+            "label": "Start progress",
+            "who": "the director",
+            "refused": "Only a director of the assignment's firm may start the assignment.",
+        },
     )
     def start_progress(self, today=None):
         """The three parties confirmed the action plan: the assignment runs."""
@@ -278,7 +221,12 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_PROGRESS,
         target=State.REALIGNMENT,
-        permission=_director_or_admin,
+        permission=access.may_direct,
+        custom={
+            "label": "Start realignment",
+            "who": "the director",
+            "refused": "Only a director of the assignment's firm may start a realignment.",
+        },
     )
     def start_realignment(self, reason):
         """The partner steps in to re-establish roles and resources."""
@@ -291,7 +239,12 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         source=State.REALIGNMENT,
         target=State.IN_PROGRESS,
         conditions=[_met(missing_revised_plan)],
-        permission=_director_or_admin,
+        permission=access.may_direct,
+        custom={
+            "label": "Resume progress",
+            "who": "the director",
+            "refused": "Only a director of the assignment's firm may resume progress.",
+        },
     )
     def resume_progress(self):
         """A revised plan is confirmed by all three: the assignment runs again."""
@@ -300,7 +253,12 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_PROGRESS,
         target=State.COMPLETED,
-        permission=_director_or_admin,
+        permission=access.may_direct,
+        custom={
+            "label": "Complete",
+            "who": "the director",
+            "refused": "Only a director of the assignment's firm may complete an assignment.",
+        },
     )
     def complete(self, outcome):
         """The assignment closes with an outcome and a final review."""
@@ -309,26 +267,19 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[s for s in State.values if s not in FINAL_STATES],
+        source=list(OPEN_STATES),
         target=State.CANCELLED,
-        permission=_director_or_admin,
+        permission=access.may_direct,
+        custom={
+            "label": "Cancel assignment",
+            "who": "the director",
+            "refused": "Only a director of the assignment's firm may cancel an assignment.",
+        },
     )
     def cancel(self, reason):
         """The assignment ends early, for a stated reason."""
         self.cancel_reason = reason
         self.closed_at = timezone.now()
-
-
-TRANSITION_NAMES = (
-    "open_selection",
-    "select_manager",
-    "accept_audit",
-    "start_progress",
-    "start_realignment",
-    "resume_progress",
-    "complete",
-    "cancel",
-)
 
 
 class TransitionRecord(models.Model):
@@ -409,7 +360,9 @@ class Candidacy(models.Model):
     vetted_motivation = models.BooleanField("motivation questioned (no oversell)", default=False)
     vetted_conflicts = models.BooleanField("conflicts of interest checked", default=False)
     fit_rating = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
     )
     fit_rationale = models.TextField(blank=True)
     oversell_note = models.TextField("oversell risk", blank=True)
@@ -434,7 +387,8 @@ class Candidacy(models.Model):
                 name="one_selected_candidacy_per_assignment",
             ),
             models.CheckConstraint(
-                condition=Q(fit_rating__isnull=True) | Q(fit_rating__gte=1, fit_rating__lte=5),
+                condition=Q(fit_rating__isnull=True)
+                | Q(fit_rating__gte=RATING_MIN, fit_rating__lte=RATING_MAX),
                 name="fit_rating_1_to_5",
             ),
         ]
@@ -460,6 +414,19 @@ class Candidacy(models.Model):
         if not self.fit_rationale.strip():
             missing.append("fit rationale")
         return missing
+
+    @property
+    def is_shortlisted(self):
+        return self.status == self.Status.SHORTLISTED
+
+    @property
+    def is_presented(self):
+        return self.status == self.Status.PRESENTED
+
+    @property
+    def is_open(self):
+        """Still in play: shortlisted or presented, so it can be vetted and negotiated."""
+        return self.status in (self.Status.SHORTLISTED, self.Status.PRESENTED)
 
     @property
     def is_selectable(self):
@@ -536,6 +503,14 @@ class AuditReport(models.Model):
         return self.status == self.Status.DRAFT
 
     @property
+    def is_submitted(self):
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_returned(self):
+        return self.status == self.Status.RETURNED
+
+    @property
     def levels(self):
         return {f.dimension: f.gap_level for f in self.findings.all()}
 
@@ -554,7 +529,9 @@ class AuditFinding(models.Model):
             models.UniqueConstraint(
                 fields=["report", "dimension"], name="one_finding_per_dimension"
             ),
-            models.CheckConstraint(condition=Q(gap_level__lte=3), name="finding_gap_level_0_3"),
+            models.CheckConstraint(
+                condition=Q(gap_level__lte=CRITICAL_LEVEL), name="finding_gap_level_0_3"
+            ),
         ]
 
     def __str__(self):
@@ -685,13 +662,13 @@ class ProgressMeeting(models.Model):
     manager_workload = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
         help_text="1 light – 5 overloaded",
     )
     manager_strain = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
         help_text="1 serene – 5 worn out",
     )
     direction_changes = models.TextField(
@@ -712,6 +689,18 @@ class ProgressMeeting(models.Model):
         return f"Progress meeting {self.scheduled_for} – {self.assignment}"
 
     @property
+    def is_scheduled(self):
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def is_held(self):
+        return self.status == self.Status.HELD
+
+    @property
+    def is_missed(self):
+        return self.status == self.Status.MISSED
+
+    @property
     def levels(self):
         return {r.dimension: r.level for r in self.ratings.all()}
 
@@ -729,7 +718,9 @@ class MeetingRating(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "dimension"], name="one_rating_per_dimension"
             ),
-            models.CheckConstraint(condition=Q(level__lte=3), name="rating_level_0_3"),
+            models.CheckConstraint(
+                condition=Q(level__lte=CRITICAL_LEVEL), name="rating_level_0_3"
+            ),
         ]
 
     def __str__(self):
@@ -778,13 +769,7 @@ class DriftReading(models.Model):
 class Flag(models.Model):
     """A warning about the partnership, open until someone resolves it."""
 
-    class Kind(models.TextChoices):
-        GAP_DRIFT = "gap_drift", "Gap drift"
-        REVIEW_OVERDUE = "review_overdue", "Review overdue"
-        AUDIT_OVERDUE = "audit_overdue", "Audit overdue"
-        FUSE_RISK = "fuse_risk", "Fuse risk"
-        DIRECTION_CHANGE = "direction_change", "Direction change"
-        MANAGER_STRAIN = "manager_strain", "Manager strain"
+    Kind = FlagKind
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -1,9 +1,11 @@
-"""Celery tasks: thin, idempotent, taking ids. The work is in `engine.py`.
+"""Celery tasks: the stable names beat and the services enqueue; thin, idempotent, taking
+ids. The work is in `services`.
 
-The periodic ones are scheduled in settings (CELERY_BEAT_SCHEDULE); each sweep ends by
-e-mailing what it recorded. A transient failure (database or mail server unreachable) is
-retried with exponential backoff; a retry repeats nothing, because every row is recorded
-once per key.
+The periodic ones are scheduled in settings (CELERY_BEAT_SCHEDULE). A task that records
+notifications hands their e-mail to `send_pending_emails`, a task of its own, so that a
+mail server that is down delays e-mails and never makes a sweep or a drift task retry. A
+transient failure (database or mail server unreachable) is retried with exponential
+backoff; a retry repeats nothing, because every row is recorded once per key.
 """
 
 import smtplib
@@ -11,7 +13,9 @@ import smtplib
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import engine
+from .services import drift, notifications, sweeps
+from .services.background import enqueue_emails
+from .services.flags import Found
 
 TRANSIENT = (
     OperationalError,
@@ -29,54 +33,56 @@ RETRY = {
 }
 
 
-def _and_email(found):
-    return {**found, "emailed": engine.send_pending_emails()}
+def _and_email(found: Found | dict[str, int]) -> Found | dict[str, int]:
+    if found.get("notifications"):
+        enqueue_emails()
+    return found
 
 
 @shared_task(**RETRY)
 def send_review_reminders():
     """Remind the parties of progress reviews due soon; flag and escalate overdue ones."""
-    return _and_email(engine.review_reminders_send())
+    return _and_email(sweeps.review_reminders_send())
 
 
 @shared_task(**RETRY)
 def send_audit_reminders():
     """Remind managers of audit reports due soon; flag overdue ones to the director."""
-    return _and_email(engine.audit_reminders_send())
+    return _and_email(sweeps.audit_reminders_send())
 
 
 @shared_task(**RETRY)
 def sweep_commitments():
     """Fuse risk from overdue client commitments; direction changes and manager strain."""
-    return _and_email(engine.commitments_sweep())
+    return _and_email(sweeps.commitments_sweep())
 
 
 @shared_task(**RETRY)
 def flag_gap_drift(audit_report_id):
     """A submitted audit report: compute and store its gap drift, flag it, tell the director."""
-    return _and_email(engine.audit_drift_flag(audit_report_id))
+    return _and_email(drift.audit_drift_flag(audit_report_id))
 
 
 @shared_task(**RETRY)
 def check_meeting_drift(meeting_id):
     """A recorded progress meeting: flag a worsening drift trend."""
-    return _and_email(engine.meeting_drift_check(meeting_id))
+    return _and_email(drift.meeting_drift_check(meeting_id))
 
 
 @shared_task(**RETRY)
 def catch_up_drift():
     """The drift work that on-event tasks missed (the broker was down when it happened)."""
-    return _and_email(engine.drift_catch_up())
+    return _and_email(drift.drift_catch_up())
 
 
 @shared_task(**RETRY)
 def send_pending_emails():
-    """E-mail the notifications that could not be e-mailed before."""
-    return {"emailed": engine.send_pending_emails()}
+    """E-mail the notifications not e-mailed yet (each at most once)."""
+    return {"emailed": notifications.send_pending_emails()}
 
 
-# What `run_sweeps` runs, in this order: the drift first, so its flags are e-mailed with
-# the others.
+# What `run_sweeps` runs, in this order: the drift first, and the e-mails last, so that
+# everything the sweeps recorded is e-mailed in the same run.
 PERIODIC = (
     catch_up_drift,
     send_review_reminders,

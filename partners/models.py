@@ -84,6 +84,11 @@ class User(AbstractUser):
 class ProviderFirm(models.Model):
     name = models.CharField(max_length=150, unique=True)
     country = models.CharField(max_length=2, validators=[country_code])
+    # The client organisations the firm works with: its directors see these, and only
+    # these, when they record a request.
+    clients = models.ManyToManyField(
+        "ClientOrganisation", related_name="provider_firms", blank=True
+    )
 
     class Meta:
         ordering = ["name"]

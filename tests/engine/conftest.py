@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from assignments.models import Flag, Notification, ProgressMeeting
+from assignments.tasks import send_pending_emails
 from tests.factories import AssignmentFactory, ManagerFactory, Walker
 
 
@@ -21,6 +22,12 @@ def at(day, hour=12):
 
 def today():
     return timezone.localdate()
+
+
+def with_emails(task, *args):
+    """Run `task` in the process, then the e-mail task it hands its notifications to (the
+    worker runs it once the commit has published it)."""
+    return {**task(*args), **send_pending_emails()}
 
 
 def counts():

@@ -7,11 +7,11 @@ from assignments.models import Flag, Notification
 from assignments.tasks import send_audit_reminders
 from tests.factories import FULL_FINDINGS
 
-from .conftest import at, counts
+from .conftest import at, counts, with_emails
 
 
 def run():
-    return send_audit_reminders()
+    return with_emails(send_audit_reminders)
 
 
 def test_nothing_before_the_reminder_window(auditing):

@@ -7,11 +7,11 @@ from assignments.drift import DIMENSIONS
 from assignments.models import ClientCommitment, Flag, Notification
 from assignments.tasks import sweep_commitments
 
-from .conftest import at, counts, today
+from .conftest import at, counts, today, with_emails
 
 
 def run():
-    return sweep_commitments()
+    return with_emails(sweep_commitments)
 
 
 def commitment(a):

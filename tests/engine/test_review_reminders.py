@@ -7,13 +7,14 @@ from django.test.utils import CaptureQueriesContext
 
 from assignments import services
 from assignments.models import Flag, Notification
+from assignments.services.sweeps import review_reminders_send
 from assignments.tasks import send_review_reminders
 
-from .conftest import at, counts
+from .conftest import at, counts, with_emails
 
 
 def run():
-    return send_review_reminders()
+    return with_emails(send_review_reminders)
 
 
 def test_nothing_before_the_reminder_window(meeting):
@@ -108,8 +109,6 @@ def test_the_sweep_costs_the_same_queries_for_one_meeting_or_four(meeting, make_
         Notification.objects.all().delete()
         Flag.objects.all().delete()
         with at(day - timedelta(days=1)), CaptureQueriesContext(connection) as ctx:
-            from assignments.engine import review_reminders_send
-
             review_reminders_send()
         return len(ctx.captured_queries)
 

@@ -1,0 +1,402 @@
+"""Who may do or see what, on one assignment: the one policy.
+
+Services ask it before they write (and refuse), views before they show a form (403),
+selectors before they put something on a page, templates through the booleans of
+`abilities()`. A person is, on each assignment, only the party (or parties) they are
+*there* — a director of another firm who is also the client's contact is the client on
+this one. Admins (Django staff) may do everything; a final assignment is read-only for
+everyone else.
+
+Pure functions of (assignment, user): no queries of their own; related objects they read
+(candidacies, audit reports) are prefetched by the page selectors. The SQL forms of the
+same rules, for lists, are in `selectors.scoping`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+
+from .constants import (
+    BRIEF_EDITABLE_STATES,
+    FINAL_STATES,
+    MANAGER_RESOLVABLE_FLAGS,
+    OPEN_STATES,
+    PLANNING_STATES,
+    RUNNING_STATES,
+    FlagKind,
+    Party,
+    State,
+)
+from .exceptions import Refused
+
+if TYPE_CHECKING:
+    from .models import Assignment
+
+    User = Any  # partners.models.User, or AnonymousUser
+
+
+# --- Who someone is on an assignment -------------------------------------------------------
+
+
+def is_admin(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
+def _profile(user: User, name: str) -> Any:
+    return getattr(user, name, None) if user and user.is_authenticated else None
+
+
+def is_firm_director(assignment: Assignment, user: User) -> bool:
+    """A director of the assignment's provider firm."""
+    profile = _profile(user, "director_profile")
+    return profile is not None and profile.firm_id == assignment.firm_id
+
+
+def is_client_contact(assignment: Assignment, user: User) -> bool:
+    """A contact of the assignment's client organisation."""
+    profile = _profile(user, "client_profile")
+    return profile is not None and profile.organisation_id == assignment.client_id
+
+
+def is_selected_manager(assignment: Assignment, user: User) -> bool:
+    return bool(user and user.is_authenticated) and assignment.interim_manager_id == user.pk
+
+
+def parties_of(assignment: Assignment, user: User) -> list[Party]:
+    """The parties `user` speaks for on this assignment (none, one, rarely two)."""
+    found = []
+    if is_client_contact(assignment, user):
+        found.append(Party.CLIENT)
+    if is_selected_manager(assignment, user):
+        found.append(Party.MANAGER)
+    if is_firm_director(assignment, user):
+        found.append(Party.DIRECTOR)
+    return found
+
+
+def is_party(assignment: Assignment, user: User) -> bool:
+    return is_admin(user) or bool(parties_of(assignment, user))
+
+
+def is_director_side(assignment: Assignment, user: User) -> bool:
+    """The firm's director on this assignment, or an admin."""
+    return is_admin(user) or is_firm_director(assignment, user)
+
+
+def is_provider_side(assignment: Assignment, user: User) -> bool:
+    """The provider's side of this assignment: its director, its manager, or an admin."""
+    return is_director_side(assignment, user) or is_selected_manager(assignment, user)
+
+
+# Transition permissions (django-fsm's `permission=` on the model's transitions).
+def may_direct(assignment: Assignment, user: User) -> bool:
+    return is_director_side(assignment, user)
+
+
+def may_choose_manager(assignment: Assignment, user: User) -> bool:
+    return is_director_side(assignment, user) or is_client_contact(assignment, user)
+
+
+# --- What someone may do --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may do something on an assignment, and in which states."""
+
+    parties: tuple[Party, ...]
+    states: tuple[State, ...]
+    what: str  # completes "Only the … may …" and "You cannot … while …"
+    # An admin may still do it once the assignment is closed (tidying up, not working).
+    admin_after_close: bool = False
+
+
+RULES: dict[str, Rule] = {
+    "edit_brief": Rule((Party.DIRECTOR,), BRIEF_EDITABLE_STATES, "edit the brief"),
+    "shortlist": Rule((Party.DIRECTOR,), (State.SELECTION,), "shortlist candidates"),
+    "vet": Rule((Party.DIRECTOR,), (State.SELECTION,), "vet candidates"),
+    "present": Rule((Party.DIRECTOR,), (State.SELECTION,), "present candidates"),
+    "negotiate": Rule((Party.DIRECTOR,), (State.SELECTION,), "negotiate the day rate"),
+    "write_audit": Rule((Party.MANAGER,), (State.AUDIT,), "write the audit report"),
+    "review_audit": Rule((Party.DIRECTOR,), (State.AUDIT,), "review the audit report"),
+    "draft_plan": Rule((Party.DIRECTOR, Party.MANAGER), PLANNING_STATES, "draft the action plan"),
+    "confirm_plan": Rule(
+        (Party.CLIENT, Party.MANAGER, Party.DIRECTOR), PLANNING_STATES, "confirm an action plan"
+    ),
+    "mark_delivered": Rule(
+        (Party.DIRECTOR, Party.MANAGER, Party.CLIENT),
+        (State.ACTION_PLAN, *RUNNING_STATES),
+        "mark a commitment delivered",
+    ),
+    "schedule_meeting": Rule((Party.DIRECTOR,), RUNNING_STATES, "schedule a progress meeting"),
+    "record_meeting": Rule(
+        (Party.DIRECTOR, Party.MANAGER), RUNNING_STATES, "record a progress meeting"
+    ),
+    "mark_meeting_missed": Rule((Party.DIRECTOR,), RUNNING_STATES, "mark a meeting missed"),
+    "resolve_flag": Rule(
+        (Party.DIRECTOR, Party.MANAGER), OPEN_STATES, "resolve a flag", admin_after_close=True
+    ),
+}
+
+
+def _labels(parties: tuple[Party, ...]) -> str:
+    return " or ".join(str(Party(p).label).lower() for p in parties)
+
+
+def _state_label(assignment: Assignment) -> str:
+    return str(State(assignment.state).label)
+
+
+def refusal(action: str, assignment: Assignment, user: User) -> Exception | None:
+    """Why `user` may not do `action` on `assignment` now (None when they may): a
+    PermissionDenied when they are not the party for it, a Refused when it is not the time.
+    A final assignment is read-only for everyone but an admin."""
+    rule = RULES[action]
+    admin = is_admin(user)
+    if not admin and not set(parties_of(assignment, user)) & set(rule.parties):
+        return PermissionDenied(f"Only the {_labels(rule.parties)} may {rule.what}.")
+    if assignment.state in rule.states:
+        return None
+    if admin and rule.admin_after_close and assignment.state in FINAL_STATES:
+        return None
+    return Refused(
+        f"You cannot {rule.what} while the assignment is in “{_state_label(assignment)}”."
+    )
+
+
+def can(action: str, assignment: Assignment, user: User) -> bool:
+    return refusal(action, assignment, user) is None
+
+
+def check(action: str, assignment: Assignment, user: User) -> None:
+    """Raise the refusal of `action` for `user`, if any (services call this first)."""
+    reason = refusal(action, assignment, user)
+    if reason is not None:
+        raise reason
+
+
+def check_party(action: str, assignment: Assignment, user: User) -> None:
+    """Only the who-part of `action` (a view deciding whether to show its form: 403). The
+    state is the service's to refuse, with the user's input kept."""
+    reason = refusal(action, assignment, user)
+    if isinstance(reason, PermissionDenied):
+        raise reason
+
+
+def can_edit_brief(assignment: Assignment, user: User) -> bool:
+    return can("edit_brief", assignment, user)
+
+
+def can_shortlist(assignment: Assignment, user: User) -> bool:
+    return can("shortlist", assignment, user)
+
+
+def can_vet(assignment: Assignment, user: User) -> bool:
+    return can("vet", assignment, user)
+
+
+def can_present(assignment: Assignment, user: User) -> bool:
+    return can("present", assignment, user)
+
+
+def can_negotiate(assignment: Assignment, user: User) -> bool:
+    return can("negotiate", assignment, user)
+
+
+def can_choose(assignment: Assignment, user: User) -> bool:
+    """The client picks one of the presented candidates (the `select_manager` transition)."""
+    return assignment.state == State.SELECTION and is_client_contact(assignment, user)
+
+
+def can_write_audit(assignment: Assignment, user: User) -> bool:
+    return can("write_audit", assignment, user)
+
+
+def can_review_audit(assignment: Assignment, user: User) -> bool:
+    return can("review_audit", assignment, user)
+
+
+def can_draft_plan(assignment: Assignment, user: User) -> bool:
+    return can("draft_plan", assignment, user)
+
+
+def can_confirm_plan(assignment: Assignment, user: User) -> bool:
+    return can("confirm_plan", assignment, user)
+
+
+def can_mark_delivered(assignment: Assignment, user: User) -> bool:
+    return can("mark_delivered", assignment, user)
+
+
+def can_schedule_meeting(assignment: Assignment, user: User) -> bool:
+    return can("schedule_meeting", assignment, user)
+
+
+def can_record_meeting(assignment: Assignment, user: User) -> bool:
+    return can("record_meeting", assignment, user)
+
+
+def can_mark_meeting_missed(assignment: Assignment, user: User) -> bool:
+    return can("mark_meeting_missed", assignment, user)
+
+
+def flag_refusal(assignment: Assignment, user: User, kind: str) -> Exception | None:
+    """Why `user` may not resolve a flag of `kind` here. A manager never closes the
+    director's warning about their own strain or the client's commitments."""
+    reason = refusal("resolve_flag", assignment, user)
+    manager_only = reason is None and not is_director_side(assignment, user)
+    if manager_only and kind not in MANAGER_RESOLVABLE_FLAGS:
+        label = str(FlagKind(kind).label)
+        return PermissionDenied(f"Only the assignment director may resolve a “{label}” flag.")
+    return reason
+
+
+def can_resolve_flag(assignment: Assignment, user: User, kind: str) -> bool:
+    return flag_refusal(assignment, user, kind) is None
+
+
+# --- What someone may see -------------------------------------------------------------------
+
+
+def can_see_flags(assignment: Assignment, user: User) -> bool:
+    """Flags are the provider's early warnings: never the client's reading."""
+    return is_provider_side(assignment, user)
+
+
+def can_see_manager_strain(assignment: Assignment, user: User) -> bool:
+    return is_provider_side(assignment, user)
+
+
+def can_see_opportunities(assignment: Assignment, user: User) -> bool:
+    """New business for the firm, recorded at meetings: provider-only."""
+    return is_provider_side(assignment, user)
+
+
+def can_see_internal_vetting(assignment: Assignment, user: User) -> bool:
+    """Vetting checklist, oversell notes, internal notes and the negotiation rounds."""
+    return is_director_side(assignment, user)
+
+
+def can_see_unaccepted_audit(assignment: Assignment, user: User) -> bool:
+    """Audit reports submitted or returned, and their drift, before the director accepts
+    one. The client sees the audit once it is accepted (presented with the plan)."""
+    return is_provider_side(assignment, user)
+
+
+def audit_accepted(assignment: Assignment) -> bool:
+    return any(r.status == "accepted" for r in assignment.audit_reports.all())
+
+
+def can_see_drift(assignment: Assignment, user: User) -> bool:
+    """The assignment's gap drift and its history: the client's from the accepted audit on."""
+    return can_see_unaccepted_audit(assignment, user) or audit_accepted(assignment)
+
+
+def visible_report_statuses(assignment: Assignment, user: User) -> tuple[str, ...]:
+    if can_see_unaccepted_audit(assignment, user):
+        return ("submitted", "accepted", "returned")
+    return ("accepted",)
+
+
+def abilities(assignment: Assignment, user: User) -> dict[str, bool]:
+    """Every yes/no the assignment page needs, so that templates never compare states."""
+    return {
+        **{action: can(action, assignment, user) for action in RULES},
+        "choose": can_choose(assignment, user),
+        "resolve_any_flag": any(
+            can_resolve_flag(assignment, user, kind) for kind in FlagKind.values
+        ),
+        "see_flags": can_see_flags(assignment, user),
+        "see_manager_strain": can_see_manager_strain(assignment, user),
+        "see_opportunities": can_see_opportunities(assignment, user),
+        "see_internal_vetting": can_see_internal_vetting(assignment, user),
+        "see_unaccepted_audit": can_see_unaccepted_audit(assignment, user),
+        "see_drift": can_see_drift(assignment, user),
+    }
+
+
+# --- Transitions: what the model declares, read through django-fsm's public API ------------
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    """A transition the user may perform from the current state, and what still blocks it."""
+
+    name: str
+    label: str
+    blockers: tuple[str, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not self.blockers
+
+
+def _declared(assignment: Assignment) -> list[Any]:
+    """Every (transition, source) the model declares, in the order of the class body."""
+    model = type(assignment)
+    order = list(vars(model))
+    found = model._meta.get_field("state").get_all_transitions(model)
+    return sorted(found, key=lambda t: order.index(t.name))
+
+
+def transition_names(assignment: Assignment) -> list[str]:
+    return list(dict.fromkeys(t.name for t in _declared(assignment)))
+
+
+def transition_meta(assignment: Assignment, name: str) -> dict[str, str]:
+    """The transition's label, who performs it and the sentence refusing anyone else."""
+    for t in _declared(assignment):
+        if t.name == name:
+            return t.custom
+    raise KeyError(name)
+
+
+def _from_here(assignment: Assignment, name: str) -> Any:
+    for t in _declared(assignment):
+        if t.name == name and t.source in (assignment.state, "*", "+"):
+            return t
+    return None
+
+
+def transition_blockers(assignment: Assignment, name: str) -> list[str]:
+    """The sentences saying why transition `name` cannot run now ([] when it can)."""
+    here = _from_here(assignment, name)
+    if here is None:
+        label = transition_meta(assignment, name)["label"]
+        return [
+            f"“{label}” is not possible while the assignment is in “{_state_label(assignment)}”."
+        ]
+    return [message for condition in here.conditions if (message := condition.guard(assignment))]
+
+
+def transition_refusal(assignment: Assignment, name: str, user: User) -> Exception | None:
+    """PermissionDenied when `user` may not perform `name` from here; Refused when a guard
+    is not met or the transition does not leave this state; None when it can run."""
+    here = _from_here(assignment, name)
+    if here is not None and not here.has_perm(assignment, user):
+        return PermissionDenied(here.custom["refused"])
+    blockers = transition_blockers(assignment, name)
+    return Refused(" ".join(blockers)) if blockers else None
+
+
+def may_perform(assignment: Assignment, name: str, user: User) -> bool:
+    """Whether `name` leaves the current state and `user` is one who may perform it."""
+    here = _from_here(assignment, name)
+    return here is not None and here.has_perm(assignment, user)
+
+
+def transition_options(assignment: Assignment, user: User) -> list[TransitionOption]:
+    """The transitions `user` may perform from the current state, each with its blockers:
+    the page's buttons, the transition view and the admin's buttons."""
+    return [
+        TransitionOption(
+            name=name,
+            label=transition_meta(assignment, name)["label"],
+            blockers=tuple(transition_blockers(assignment, name)),
+        )
+        for name in transition_names(assignment)
+        if may_perform(assignment, name, user)
+    ]

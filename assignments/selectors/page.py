@@ -1,0 +1,187 @@
+"""The assignment page: everything it shows, fetched in a fixed number of queries and
+filtered by what the user may see on this assignment (`access`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .. import access
+from ..constants import FINAL_STATES, RUNNING_STATES, State
+from ..drift import DIMENSIONS
+from ..models import (
+    ActionPlan,
+    Assignment,
+    AuditReport,
+    Candidacy,
+    Dimension,
+    DriftReading,
+    Flag,
+    Party,
+    PlanConfirmation,
+    ProgressMeeting,
+    TransitionRecord,
+)
+from .scoping import SUMMARY, get_assignment_for_user
+
+
+def assignment_page(user: Any, pk: object) -> Assignment:
+    """The assignment with every record its page shows, prefetched (or 404)."""
+    base = Assignment.objects.prefetch_related(
+        "brief_items",
+        Prefetch(
+            "candidacies",
+            queryset=Candidacy.objects.select_related("manager").prefetch_related("rounds"),
+        ),
+        Prefetch(
+            "audit_reports",
+            queryset=AuditReport.objects.select_related("author", "reviewed_by")
+            .prefetch_related("findings")
+            .order_by("version"),
+        ),
+        Prefetch(
+            "action_plans",
+            queryset=ActionPlan.objects.prefetch_related(
+                "milestones",
+                "commitments",
+                Prefetch(
+                    "confirmations", queryset=PlanConfirmation.objects.select_related("user")
+                ),
+            ).order_by("version"),
+        ),
+        Prefetch(
+            "meetings",
+            queryset=ProgressMeeting.objects.select_related("recorded_by")
+            .prefetch_related("ratings")
+            .order_by("scheduled_for", "id"),
+        ),
+        Prefetch("flags", queryset=Flag.objects.select_related("resolved_by")),
+        Prefetch("history", queryset=TransitionRecord.objects.select_related("by")),
+        Prefetch(
+            "drift_readings",
+            queryset=DriftReading.objects.select_related("audit_report").order_by(
+                "recorded_at", "id"
+            ),
+        ),
+    )
+    return get_assignment_for_user(user, pk, summary_ok=True, queryset=base)
+
+
+def candidacies_visible_to(user: Any, assignment: Assignment) -> list[Candidacy]:
+    """Directors see every candidate; clients only those presented to them; a manager
+    only their own candidacy."""
+    candidacies = list(assignment.candidacies.all())
+    if access.is_director_side(assignment, user):
+        return candidacies
+    if access.is_client_contact(assignment, user):
+        shown = (Candidacy.Status.PRESENTED, Candidacy.Status.SELECTED, Candidacy.Status.DECLINED)
+        return [c for c in candidacies if c.status in shown and c.presented_at]
+    return [c for c in candidacies if c.manager_id == user.pk]
+
+
+@dataclass
+class Page:
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def assignment_page_context(user: Any, pk: object, today: date | None = None) -> Page:
+    """What the assignment page renders for `user`: the summary a mere candidate sees, or
+    the whole page with only what this party may see and booleans for what they may do."""
+    a = assignment_page(user, pk)
+    if a.access == SUMMARY:
+        own = [c for c in a.candidacies.all() if c.manager_id == user.pk]
+        return Page("assignments/summary.html", {"assignment": a, "candidacy": own[0]})
+    today = today or timezone.localdate()
+    can = access.abilities(a, user)
+    brief = {i.dimension: i.statement for i in a.brief_items.all()}
+    reports = list(a.audit_reports.all())
+    shown = access.visible_report_statuses(a, user)
+    shown_report = next((r for r in reversed(reports) if r.status in shown), None)
+    draft_report = next((r for r in reports if r.is_editable), None)
+    found = {f.dimension: f for f in shown_report.findings.all()} if shown_report else {}
+    comparison = [
+        {
+            "dimension": value,
+            "label": label,
+            "announced": brief.get(value, ""),
+            "found": found[value].finding if value in found else "",
+            "level": found[value].gap_level if value in found else None,
+        }
+        for value, label in Dimension.choices
+    ]
+    plans = list(a.action_plans.all())
+    plan = plans[-1] if plans else None
+    meetings = list(a.meetings.all())
+    flags = list(a.flags.all()) if can["see_flags"] else []
+    for f in flags:
+        f.resolvable = f.is_open and access.can_resolve_flag(a, user, f.kind)
+    readings = [
+        r
+        for r in a.drift_readings.all()
+        if can["see_unaccepted_audit"]
+        or r.meeting_id is not None
+        or r.audit_report.status == AuditReport.Status.ACCEPTED
+    ]
+    charts = {
+        "dimensions": [label for _, label in Dimension.choices],
+        "audit": [row["level"] for row in comparison],
+        "meetings": [
+            {
+                "date": m.held_on.isoformat(),
+                "levels": [m.levels.get(d) for d in DIMENSIONS],
+                "drift": m.drift_score,
+            }
+            for m in meetings
+            if m.is_held and m.held_on
+        ],
+        "drift": [{"date": r.recorded_at.date().isoformat(), "score": r.score} for r in readings]
+        if can["see_drift"]
+        else [],
+    }
+    history = sorted(
+        [("transition", r.at, r) for r in a.history.all()]
+        + [("flag", f.resolved_at, f) for f in flags if f.resolved_at],
+        key=lambda row: row[1],
+    )
+    parties = access.parties_of(a, user)
+    context = {
+        "assignment": a,
+        "parties": parties,
+        "can": can,
+        "drift": a.gap_drift if can["see_drift"] else None,
+        "audit_due": a.audit_due_date if a.state == State.AUDIT else None,
+        "realigning": a.state == State.REALIGNMENT,
+        "running": a.state in RUNNING_STATES,
+        "final": a.state in FINAL_STATES,
+        "brief": comparison,
+        "candidacies": candidacies_visible_to(user, a),
+        "reports": reports,
+        "shown_report": shown_report,
+        "draft_report": draft_report,
+        "may_start_report": can["write_audit"]
+        and draft_report is None
+        and (shown_report is None or shown_report.is_returned),
+        "comparison": comparison,
+        "plan": plan,
+        "plans": plans,
+        "plan_missing": [Party(p).label for p in plan.missing_parties] if plan else [],
+        "my_parties_to_confirm": [
+            p
+            for p in parties
+            if can["confirm_plan"] and plan and plan.is_editable and p in plan.missing_parties
+        ],
+        "meetings": meetings,
+        "next_meeting": next((m for m in meetings if m.is_scheduled), None),
+        "flags": flags,
+        "open_flags": [f for f in flags if f.is_open],
+        "transitions": access.transition_options(a, user),
+        "charts": charts,
+        "history": history,
+        "today": today,
+    }
+    return Page("assignments/detail.html", context)

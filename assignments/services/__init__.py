@@ -1,0 +1,84 @@
+"""Every write that means something in an assignment's life: the one write layer.
+
+Views, tasks, admin and commands call these (foreground and background alike); nothing
+else changes an assignment's state or its records. One module per phase:
+
+- `transitions`: one service per transition of the lifecycle;
+- `brief`, `selection`, `audit`, `plan`, `meetings`: the records of each phase;
+- `flags`, `notifications`: warnings and messages, each recorded once per key;
+- `drift`: the gap-drift history and the flags it raises;
+- `sweeps`: the periodic reminders and escalations;
+- `background`: handing work to the worker after commit.
+
+The names below are the public surface, for callers that say `services.<verb>`.
+"""
+
+from ..exceptions import AssignmentChanged, Refused
+from .audit import (
+    audit_report_return,
+    audit_report_start,
+    audit_report_submit,
+    audit_report_update,
+)
+from .background import enqueue_gap_drift, enqueue_meeting_drift
+from .brief import assignment_create, brief_update
+from .drift import audit_report_record_drift
+from .flags import flag_resolve
+from .meetings import MEETING_FIELDS, meeting_mark_missed, meeting_record, meeting_schedule
+from .notifications import notification_mark_read, notifications_mark_all_read
+from .plan import (
+    action_plan_confirm,
+    action_plan_draft,
+    action_plan_update,
+    commitment_mark_delivered,
+)
+from .selection import candidacy_add, candidacy_present, candidacy_vet, negotiation_round_record
+from .transitions import (
+    TRANSITION_SERVICES,
+    assignment_accept_audit,
+    assignment_cancel,
+    assignment_complete,
+    assignment_open_selection,
+    assignment_resume_progress,
+    assignment_select_manager,
+    assignment_start_progress,
+    assignment_start_realignment,
+)
+
+__all__ = [
+    "MEETING_FIELDS",
+    "TRANSITION_SERVICES",
+    "AssignmentChanged",
+    "Refused",
+    "action_plan_confirm",
+    "action_plan_draft",
+    "action_plan_update",
+    "assignment_accept_audit",
+    "assignment_cancel",
+    "assignment_complete",
+    "assignment_create",
+    "assignment_open_selection",
+    "assignment_resume_progress",
+    "assignment_select_manager",
+    "assignment_start_progress",
+    "assignment_start_realignment",
+    "audit_report_record_drift",
+    "audit_report_return",
+    "audit_report_start",
+    "audit_report_submit",
+    "audit_report_update",
+    "brief_update",
+    "candidacy_add",
+    "candidacy_present",
+    "candidacy_vet",
+    "commitment_mark_delivered",
+    "enqueue_gap_drift",
+    "enqueue_meeting_drift",
+    "flag_resolve",
+    "meeting_mark_missed",
+    "meeting_record",
+    "meeting_schedule",
+    "negotiation_round_record",
+    "notification_mark_read",
+    "notifications_mark_all_read",
+]

@@ -1,0 +1,115 @@
+"""The situational audit: the manager's report, per dimension, and the director's review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import access
+from ..constants import GapLevel
+from ..models import Assignment, AuditFinding, AuditReport, Dimension
+from .background import enqueue_gap_drift
+from .common import lock, require
+
+
+def audit_report_start(*, assignment: Assignment, user: Any) -> AuditReport:
+    """The selected manager starts a (new version of the) audit report."""
+    access.check("write_audit", assignment, user)
+    with transaction.atomic():
+        lock(assignment)
+        reports = list(assignment.audit_reports.order_by("version").prefetch_related("findings"))
+        require(
+            not any(
+                r.status in (AuditReport.Status.DRAFT, AuditReport.Status.SUBMITTED)
+                for r in reports
+            ),
+            "A draft or submitted audit report already exists.",
+        )
+        previous = reports[-1] if reports else None
+        report = AuditReport.objects.create(
+            assignment=assignment,
+            version=(previous.version + 1) if previous else 1,
+            author=user,
+            summary=previous.summary if previous else "",
+        )
+        if previous:
+            AuditFinding.objects.bulk_create(
+                AuditFinding(
+                    report=report, dimension=f.dimension, finding=f.finding, gap_level=f.gap_level
+                )
+                for f in previous.findings.all()
+            )
+    return report
+
+
+def audit_report_update(
+    *, report: AuditReport, user: Any, summary: str, findings: dict[str, tuple[str, int]]
+) -> AuditReport:
+    """Write the draft report: `findings` maps dimension → (finding, gap level)."""
+    access.check("write_audit", report.assignment, user)
+    require(
+        report.is_editable,
+        f"Audit report v{report.version} is {report.get_status_display().lower()} and can no "
+        "longer be edited: start a new version.",
+    )
+    unknown = set(findings) - set(Dimension.values)
+    require(not unknown, f"Unknown dimension(s): {', '.join(sorted(unknown))}.")
+    for dimension, (_text, level) in findings.items():
+        require(level in GapLevel.values, f"The gap level for {dimension} must be 0, 1, 2 or 3.")
+    with transaction.atomic():
+        locked = AuditReport.objects.select_for_update().get(pk=report.pk)
+        require(locked.is_editable, "This audit report was submitted meanwhile.")
+        locked.summary = summary
+        locked.save(update_fields=["summary"])
+        for dimension, (text, level) in findings.items():
+            AuditFinding.objects.update_or_create(
+                report=locked,
+                dimension=dimension,
+                defaults={"finding": (text or "").strip(), "gap_level": level},
+            )
+    report.refresh_from_db()
+    return report
+
+
+def audit_report_submit(*, report: AuditReport, user: Any) -> AuditReport:
+    """The manager submits the audit; the gap drift is computed in the background."""
+    access.check("write_audit", report.assignment, user)
+    with transaction.atomic():
+        locked = AuditReport.objects.select_for_update().get(pk=report.pk)
+        require(locked.is_editable, f"Audit report v{locked.version} was already submitted.")
+        found = {f.dimension: f for f in locked.findings.all()}
+        missing = [
+            label
+            for value, label in Dimension.choices
+            if value not in found or not found[value].finding.strip()
+        ]
+        require(not missing, f"The audit report has no finding for: {', '.join(missing)}.")
+        locked.status = AuditReport.Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["status", "submitted_at"])
+        transaction.on_commit(lambda: enqueue_gap_drift(locked.pk))
+    report.refresh_from_db()
+    return report
+
+
+def audit_report_return(*, report: AuditReport, user: Any, comment: str) -> AuditReport:
+    """The director sends the audit back for revision, saying why."""
+    access.check("review_audit", report.assignment, user)
+    comment = (comment or "").strip()
+    require(comment, "Say what the manager should revise.")
+    with transaction.atomic():
+        locked = AuditReport.objects.select_for_update().get(pk=report.pk)
+        require(
+            locked.status == AuditReport.Status.SUBMITTED,
+            f"Audit report v{locked.version} is {locked.get_status_display().lower()}, "
+            "not submitted.",
+        )
+        locked.status = AuditReport.Status.RETURNED
+        locked.reviewed_at = timezone.now()
+        locked.reviewed_by = user
+        locked.review_comment = comment
+        locked.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment"])
+    report.refresh_from_db()
+    return report

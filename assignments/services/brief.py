@@ -1,0 +1,79 @@
+"""A client's request recorded, and the brief: what the client announced, per dimension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from partners.models import ClientOrganisation, ProviderFirm
+
+from .. import access
+from ..models import Assignment, BriefItem, Dimension
+from .common import require
+
+
+def assignment_create(
+    *,
+    user: Any,
+    firm: ProviderFirm,
+    client: ClientOrganisation,
+    client_contact: Any,
+    title: str,
+    summary: str = "",
+    director: Any = None,
+    cadence: int | None = None,
+) -> Assignment:
+    """A director records a new client request; the brief starts empty."""
+    director = director or user
+    director_profile = getattr(director, "director_profile", None)
+    require(director_profile is not None, f"{director} is not an assignment director.")
+    require(director_profile.firm_id == firm.pk, f"{director} is not a director of {firm}.")
+    if not access.is_admin(user):
+        own = getattr(user, "director_profile", None)
+        if own is None or own.firm_id != firm.pk:
+            raise PermissionDenied("Only a director of the firm may record its assignments.")
+    require(
+        firm.clients.filter(pk=client.pk).exists(),
+        f"{client} is not among {firm}'s client organisations.",
+    )
+    contact = getattr(client_contact, "client_profile", None)
+    require(
+        contact is not None and contact.organisation_id == client.pk,
+        f"{client_contact} is not a contact of {client}.",
+    )
+    with transaction.atomic():
+        assignment = Assignment.objects.create(
+            title=title,
+            summary=summary,
+            firm=firm,
+            client=client,
+            director=director,
+            client_contact=client_contact,
+            review_cadence_days=cadence or settings.REVIEW_CADENCE_DAYS,
+        )
+        BriefItem.objects.bulk_create(
+            BriefItem(assignment=assignment, dimension=d) for d in Dimension.values
+        )
+    return assignment
+
+
+def brief_update(
+    *, assignment: Assignment, user: Any, statements: dict[str, str], summary: str | None = None
+) -> None:
+    """Record what the client announced, per dimension."""
+    access.check("edit_brief", assignment, user)
+    unknown = set(statements) - set(Dimension.values)
+    require(not unknown, f"Unknown dimension(s): {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        for dimension, statement in statements.items():
+            BriefItem.objects.update_or_create(
+                assignment=assignment,
+                dimension=dimension,
+                defaults={"statement": (statement or "").strip()},
+            )
+        if summary is not None:
+            assignment.summary = summary
+            assignment.save(update_fields=["summary"])

@@ -1,0 +1,131 @@
+"""The action plan: versioned drafts, the three confirmations, the client's commitments."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import access
+from ..exceptions import Refused
+from ..models import ActionPlan, Assignment, ClientCommitment, Milestone, Party, PlanConfirmation
+from .common import lock, require
+
+
+def action_plan_draft(*, assignment: Assignment, user: Any, summary: str = "") -> ActionPlan:
+    """Start a new plan version (the first, or a revision copying the current one)."""
+    access.check("draft_plan", assignment, user)
+    with transaction.atomic():
+        lock(assignment)
+        current = (
+            assignment.action_plans.order_by("-version")
+            .prefetch_related("milestones", "commitments")
+            .first()
+        )
+        require(
+            current is None or current.status != ActionPlan.Status.DRAFT,
+            f"Action plan v{current.version if current else 0} is still a draft: edit it.",
+        )
+        plan = ActionPlan.objects.create(
+            assignment=assignment,
+            version=(current.version + 1) if current else 1,
+            summary=summary or (current.summary if current else ""),
+            created_by=user,
+        )
+        if current:
+            Milestone.objects.bulk_create(
+                Milestone(
+                    plan=plan, title=m.title, owner=m.owner, due_date=m.due_date, status=m.status
+                )
+                for m in current.milestones.all()
+            )
+            ClientCommitment.objects.bulk_create(
+                ClientCommitment(
+                    plan=plan,
+                    kind=c.kind,
+                    description=c.description,
+                    due_date=c.due_date,
+                    delivered_on=c.delivered_on,
+                    delivered_marked_by_id=c.delivered_marked_by_id,
+                )
+                for c in current.commitments.all()
+            )
+    return plan
+
+
+def action_plan_update(
+    *,
+    plan: ActionPlan,
+    user: Any,
+    summary: str,
+    milestones: list[dict[str, Any]],
+    commitments: list[dict[str, Any]],
+) -> ActionPlan:
+    """Rewrite a draft plan. Any confirmation already given is withdrawn: it was for
+    the text as it was. `milestones` and `commitments` are lists of field dicts."""
+    access.check("draft_plan", plan.assignment, user)
+    with transaction.atomic():
+        locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+        require(
+            locked.is_editable,
+            f"Action plan v{locked.version} is confirmed and is never edited: draft a revision.",
+        )
+        locked.summary = summary
+        locked.save(update_fields=["summary"])
+        locked.confirmations.all().delete()
+        locked.milestones.all().delete()
+        locked.commitments.all().delete()
+        Milestone.objects.bulk_create(Milestone(plan=locked, **m) for m in milestones)
+        ClientCommitment.objects.bulk_create(
+            ClientCommitment(plan=locked, **c) for c in commitments
+        )
+    plan.refresh_from_db()
+    return plan
+
+
+def action_plan_confirm(*, plan: ActionPlan, user: Any) -> ActionPlan:
+    """One party confirms the plan; with the third confirmation the version is locked."""
+    assignment = plan.assignment
+    access.check("confirm_plan", assignment, user)
+    parties = access.parties_of(assignment, user)
+    with transaction.atomic():
+        locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+        require(locked.is_editable, f"Action plan v{locked.version} is already confirmed.")
+        require(locked.milestones.exists(), "A plan needs at least one milestone to be confirmed.")
+        latest = assignment.action_plans.order_by("-version").values_list("version", flat=True)[0]
+        require(locked.version == latest, "Only the latest plan version can be confirmed.")
+        done = set(locked.confirmations.values_list("party", flat=True))
+        todo = [p for p in parties if p not in done]
+        require(todo, "You have already confirmed this plan version.")
+        try:
+            with transaction.atomic():
+                PlanConfirmation.objects.bulk_create(
+                    PlanConfirmation(plan=locked, party=p, user=user) for p in todo
+                )
+        except IntegrityError as exc:
+            raise Refused("This plan version was confirmed meanwhile.") from exc
+        if done | set(todo) >= set(Party.values):
+            locked.status = ActionPlan.Status.CONFIRMED
+            locked.confirmed_at = timezone.now()
+            locked.save(update_fields=["status", "confirmed_at"])
+            assignment.action_plans.filter(
+                status=ActionPlan.Status.CONFIRMED, version__lt=locked.version
+            ).update(status=ActionPlan.Status.SUPERSEDED)
+    plan.refresh_from_db()
+    return plan
+
+
+def commitment_mark_delivered(
+    *, commitment: ClientCommitment, user: Any, delivered_on: date | None = None
+) -> ClientCommitment:
+    """Record that the client delivered what it promised."""
+    access.check("mark_delivered", commitment.plan.assignment, user)
+    require(not commitment.delivered, "This commitment is already marked delivered.")
+    delivered_on = delivered_on or timezone.localdate()
+    require(delivered_on <= timezone.localdate(), "A delivery date cannot be in the future.")
+    commitment.delivered_on = delivered_on
+    commitment.delivered_marked_by = user
+    commitment.save(update_fields=["delivered_on", "delivered_marked_by"])
+    return commitment

@@ -1,0 +1,105 @@
+"""Selection and intermediation: shortlist, vet, present, negotiate the day rate."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .. import access
+from ..models import Assignment, Candidacy, NegotiationRound
+from .common import require
+
+OPEN_CANDIDACY = (Candidacy.Status.SHORTLISTED, Candidacy.Status.PRESENTED)
+
+
+def candidacy_add(*, assignment: Assignment, user: Any, manager: Any) -> Candidacy:
+    """Shortlist a manager from the firm's pool for this assignment."""
+    access.check("shortlist", assignment, user)
+    profile = getattr(manager, "manager_profile", None)
+    require(profile is not None, f"{manager} is not an interim manager.")
+    require(
+        profile.firms.filter(pk=assignment.firm_id).exists(),
+        f"{manager} is not in {assignment.firm}'s pool.",
+    )
+    require(
+        not assignment.candidacies.filter(manager=manager).exists(),
+        f"{manager} is already a candidate for this assignment.",
+    )
+    return Candidacy.objects.create(
+        assignment=assignment,
+        manager=manager,
+        proposed_day_rate=profile.day_rate,
+        currency=profile.currency,
+    )
+
+
+def candidacy_vet(*, candidacy: Candidacy, user: Any, **fields: Any) -> Candidacy:
+    """Record the director's questioning of a candidate."""
+    access.check("vet", candidacy.assignment, user)
+    require(
+        candidacy.status in OPEN_CANDIDACY,
+        "Only a shortlisted or presented candidacy can be vetted.",
+    )
+    unknown = set(fields) - set(Candidacy.VETTING_EDITABLE)
+    require(not unknown, f"Unknown vetting field(s): {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(candidacy, name, value)
+    candidacy.full_clean()
+    candidacy.save()
+    return candidacy
+
+
+def candidacy_present(*, candidacy: Candidacy, user: Any, justification: str = "") -> Candidacy:
+    """Present a fully vetted candidate to the client; a low fit needs a justification."""
+    access.check("present", candidacy.assignment, user)
+    require(
+        candidacy.status == Candidacy.Status.SHORTLISTED,
+        f"{candidacy.manager} is {candidacy.get_status_display().lower()}, not shortlisted.",
+    )
+    missing = candidacy.missing_vetting
+    require(
+        not missing, f"The vetting of {candidacy.manager} is incomplete: {', '.join(missing)}."
+    )
+    justification = (justification or "").strip()
+    if (candidacy.fit_rating or 0) < settings.LOW_FIT_RATING:
+        require(
+            justification,
+            f"{candidacy.manager}'s fit rating is {candidacy.fit_rating}/5: presenting a "
+            "low-fit candidate needs a written justification.",
+        )
+    candidacy.status = Candidacy.Status.PRESENTED
+    candidacy.presented_at = timezone.now()
+    candidacy.low_fit_justification = justification
+    candidacy.save(update_fields=["status", "presented_at", "low_fit_justification"])
+    return candidacy
+
+
+def negotiation_round_record(
+    *,
+    candidacy: Candidacy,
+    user: Any,
+    offered_by: str,
+    day_rate: Decimal | str | int,
+    note: str = "",
+    agreed: bool = False,
+) -> NegotiationRound:
+    """Record one offer of the day-rate negotiation; `agreed` settles the rate."""
+    access.check("negotiate", candidacy.assignment, user)
+    require(candidacy.status in OPEN_CANDIDACY, "The negotiation is closed for this candidacy.")
+    day_rate = Decimal(day_rate)
+    require(day_rate > 0, "A day rate must be positive.")
+    require(offered_by in NegotiationRound.Side.values, "Say who made the offer.")
+    with transaction.atomic():
+        Candidacy.objects.select_for_update().filter(pk=candidacy.pk).exists()
+        number = candidacy.rounds.count() + 1
+        negotiation = NegotiationRound.objects.create(
+            candidacy=candidacy, number=number, offered_by=offered_by, day_rate=day_rate, note=note
+        )
+        if agreed:
+            candidacy.agreed_day_rate = day_rate
+            candidacy.save(update_fields=["agreed_day_rate"])
+    return negotiation
