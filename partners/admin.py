@@ -63,6 +63,7 @@ class ProviderFirmAdmin(admin.ModelAdmin):
     list_display = ("name", "country")
     list_filter = ("country",)
     search_fields = ("name",)
+    filter_horizontal = ("clients",)
 
 
 @admin.register(ClientOrganisation)

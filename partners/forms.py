@@ -1,6 +1,7 @@
+from django import forms
 from django.contrib.auth import forms as auth_forms
 
-from .models import User
+from .models import User, country_code
 
 
 class UserCreationForm(auth_forms.UserCreationForm):
@@ -13,3 +14,19 @@ class UserChangeForm(auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class FirmClientForm(forms.Form):
+    """A client organisation for the firm's list (an existing one is found by its name)."""
+
+    name = forms.CharField(max_length=150, label="Organisation")
+    sector = forms.CharField(max_length=100, required=False)
+    country = forms.CharField(
+        max_length=2,
+        required=False,
+        validators=[country_code],
+        help_text="Two-letter ISO code, e.g. FR (for a new organisation).",
+    )
+
+    def clean_country(self):
+        return self.cleaned_data["country"].upper()

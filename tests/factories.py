@@ -104,6 +104,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def brief(obj, create, extracted, **kwargs):
         if create:
+            obj.firm.clients.add(obj.client)  # the firm works with this client
             BriefItem.objects.bulk_create(
                 BriefItem(assignment=obj, dimension=d, statement=(extracted or {}).get(d, ""))
                 for d in DIMENSIONS

@@ -28,6 +28,9 @@ def demo_people():
         for n, s, c in CLIENTS
     ]
     skills = {n: Skill.objects.get_or_create(name=n)[0] for n in SKILLS}
+    # Both firms work with both clients: the demo crosses them, and so does --scale.
+    for firm in firms:
+        firm.clients.add(*clients)
     cast = {"firms": firms, "clients": clients, "by_email": {}}
     # One slow hash for every demo account (they share the documented password).
     hashed = make_password(PASSWORD)

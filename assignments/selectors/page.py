@@ -29,7 +29,7 @@ from ..models import (
 from .scoping import SUMMARY, get_assignment_for_user
 
 
-def assignment_page(user: Any, pk: object) -> Assignment:
+def assignment_page(user: Any, pk: int | str) -> Assignment:
     """The assignment with every record its page shows, prefetched (or 404)."""
     base = Assignment.objects.prefetch_related(
         "brief_items",
@@ -89,11 +89,11 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def assignment_page_context(user: Any, pk: object, today: date | None = None) -> Page:
+def assignment_page_context(user: Any, pk: int | str, today: date | None = None) -> Page:
     """What the assignment page renders for `user`: the summary a mere candidate sees, or
     the whole page with only what this party may see and booleans for what they may do."""
     a = assignment_page(user, pk)
-    if a.access == SUMMARY:
+    if a.access == SUMMARY:  # type: ignore[attr-defined]
         own = [c for c in a.candidacies.all() if c.manager_id == user.pk]
         return Page("assignments/summary.html", {"assignment": a, "candidacy": own[0]})
     today = today or timezone.localdate()
@@ -119,13 +119,13 @@ def assignment_page_context(user: Any, pk: object, today: date | None = None) ->
     meetings = list(a.meetings.all())
     flags = list(a.flags.all()) if can["see_flags"] else []
     for f in flags:
-        f.resolvable = f.is_open and access.can_resolve_flag(a, user, f.kind)
+        f.resolvable = f.is_open and access.can_resolve_flag(a, user, f.kind)  # type: ignore[attr-defined]
     readings = [
         r
         for r in a.drift_readings.all()
         if can["see_unaccepted_audit"]
         or r.meeting_id is not None
-        or r.audit_report.status == AuditReport.Status.ACCEPTED
+        or (r.audit_report is not None and r.audit_report.status == AuditReport.Status.ACCEPTED)
     ]
     charts = {
         "dimensions": [label for _, label in Dimension.choices],

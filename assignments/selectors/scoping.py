@@ -132,7 +132,7 @@ def with_open_flags(queryset: QuerySet[Assignment], user: Any) -> QuerySet[Assig
 
 def get_assignment_for_user(
     user: Any,
-    pk: object,
+    pk: int | str,
     *,
     summary_ok: bool = False,
     queryset: QuerySet[Assignment] | None = None,
@@ -150,7 +150,8 @@ def get_assignment_for_user(
         ).get(visible, pk=pk)
     except (Assignment.DoesNotExist, ValueError, TypeError):
         raise Http404("No such assignment.") from None
-    assignment.access = FULL if access.is_party(assignment, user) else SUMMARY
+    # What this user sees of it: the whole page, or a candidate's summary.
+    assignment.access = FULL if access.is_party(assignment, user) else SUMMARY  # type: ignore[union-attr]
     return assignment
 
 

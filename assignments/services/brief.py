@@ -11,6 +11,7 @@ from django.db import transaction
 from partners.models import ClientOrganisation, ProviderFirm
 
 from .. import access
+from ..exceptions import Refused
 from ..models import Assignment, BriefItem, Dimension
 from .common import require
 
@@ -29,7 +30,8 @@ def assignment_create(
     """A director records a new client request; the brief starts empty."""
     director = director or user
     director_profile = getattr(director, "director_profile", None)
-    require(director_profile is not None, f"{director} is not an assignment director.")
+    if director_profile is None:
+        raise Refused(f"{director} is not an assignment director.")
     require(director_profile.firm_id == firm.pk, f"{director} is not a director of {firm}.")
     if not access.is_admin(user):
         own = getattr(user, "director_profile", None)

@@ -170,7 +170,9 @@ def meeting_drift_check(meeting_id: int) -> Found | dict[str, int]:
             a = reading.assignment
             key = f"gap_drift:meeting:{meeting_id}"
             trend = " → ".join(str(s) for s in [*reversed(previous), reading.score])
-            held = reading.meeting.held_on or reading.meeting.scheduled_for
+            meeting = reading.meeting
+            assert meeting is not None  # a meeting's reading
+            held = meeting.held_on or meeting.scheduled_for
             message = (
                 f"The gap drift of “{a.title}” is worsening: {trend} at the progress review of "
                 f"{held:%d %B %Y}. Plan and reality are drifting apart: consider a realignment."

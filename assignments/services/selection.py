@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import access
+from ..exceptions import Refused
 from ..models import Assignment, Candidacy, NegotiationRound
 from .common import require
 
@@ -20,7 +21,8 @@ def candidacy_add(*, assignment: Assignment, user: Any, manager: Any) -> Candida
     """Shortlist a manager from the firm's pool for this assignment."""
     access.check("shortlist", assignment, user)
     profile = getattr(manager, "manager_profile", None)
-    require(profile is not None, f"{manager} is not an interim manager.")
+    if profile is None:
+        raise Refused(f"{manager} is not an interim manager.")
     require(
         profile.firms.filter(pk=assignment.firm_id).exists(),
         f"{manager} is not in {assignment.firm}'s pool.",

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0001_initial'),
+        ("partners", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='providerfirm',
-            name='clients',
-            field=models.ManyToManyField(blank=True, related_name='provider_firms', to='partners.clientorganisation'),
+            model_name="providerfirm",
+            name="clients",
+            field=models.ManyToManyField(
+                blank=True, related_name="provider_firms", to="partners.clientorganisation"
+            ),
         ),
     ]
