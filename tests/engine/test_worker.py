@@ -168,6 +168,9 @@ def test_submitting_an_audit_raises_the_drift_flag_through_the_worker(
     auditing.refresh_from_db()
     assert auditing.gap_drift == DriftReading.objects.get(audit_report=report).score == 44
     assert Notification.objects.filter(recipient=auditing.director).count() == 1
+    # The drift task handed the e-mail to the e-mail task, which the worker ran too.
+    wait_for(Notification.objects.filter(emailed_at__isnull=False).exists)
+    assert "assignments.tasks.send_pending_emails" in worker["log"].read_text()
     # A redelivery (or a second publish) changes nothing.
     flag_gap_drift.delay(report.pk)
     wait_for(lambda: settled(worker))
