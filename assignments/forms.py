@@ -2,26 +2,60 @@
 
 from django import forms
 
-from .models import (
-    AuditReport,
-    Candidacy,
-    ClientCommitment,
+from .constants import (
+    RATING_CHOICES,
+    RATING_MAX,
+    RATING_MIN,
     Dimension,
+    FlagKind,
     GapLevel,
-    Milestone,
-    NegotiationRound,
+    State,
 )
+from .models import AuditReport, Candidacy, ClientCommitment, Milestone, NegotiationRound
+from .selectors import SORTS, list_filter_choices, sees_flags_somewhere
 
-TRANSITION_LABELS = {
-    "open_selection": "Open selection",
-    "select_manager": "Select manager",
-    "accept_audit": "Accept audit",
-    "start_progress": "Start progress",
-    "start_realignment": "Start realignment",
-    "resume_progress": "Resume progress",
-    "complete": "Complete",
-    "cancel": "Cancel assignment",
-}
+
+class AssignmentFilterForm(forms.Form):
+    """The list's query string. A value that does not validate is ignored, as if absent:
+    whatever is typed into the address bar, the list answers."""
+
+    q = forms.CharField(required=False, max_length=200, strip=True)
+    state = forms.ChoiceField(required=False, choices=State.choices)
+    client = forms.ModelChoiceField(required=False, queryset=None)
+    manager = forms.ModelChoiceField(required=False, queryset=None)
+    director = forms.ModelChoiceField(required=False, queryset=None)
+    flag = forms.ChoiceField(required=False, choices=FlagKind.choices)
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, data, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        choices = list_filter_choices(user)
+        self.fields["client"].queryset = choices["clients"]
+        self.fields["manager"].queryset = choices["managers"]
+        self.fields["director"].queryset = choices["directors"]
+        # Flags are the provider's early warnings: no filter for who never sees one.
+        self.show_flags = sees_flags_somewhere(user)
+        if not self.show_flags:
+            del self.fields["flag"]
+
+    def filters(self):
+        """Every parameter's valid value, or its empty value when absent or invalid."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "q": data.get("q", ""),
+            "state": data.get("state") or None,
+            "client": data.get("client"),
+            "manager": data.get("manager"),
+            "director": data.get("director"),
+            "flag": data.get("flag") or None,
+            "sort": data.get("sort") or "newest",
+        }
+
+    def page_number(self):
+        self.is_valid()
+        return self.cleaned_data.get("page") or 1
 
 
 class TransitionForm(forms.Form):
@@ -142,7 +176,9 @@ class VettingForm(forms.ModelForm):
             "fit_rationale": forms.Textarea(attrs={"rows": 2}),
             "oversell_note": forms.Textarea(attrs={"rows": 2}),
             "internal_notes": forms.Textarea(attrs={"rows": 2}),
-            "fit_rating": forms.Select(choices=[("", "–")] + [(i, f"{i}/5") for i in range(1, 6)]),
+            "fit_rating": forms.Select(
+                choices=[("", "–")] + [(n, f"{n}/{RATING_MAX}") for n, _ in RATING_CHOICES]
+            ),
         }
 
 
@@ -242,10 +278,14 @@ class MeetingRecordForm(forms.Form):
         label="Client commitments: delivered or not",
     )
     manager_workload = forms.TypedChoiceField(
-        choices=[(i, str(i)) for i in range(1, 6)], coerce=int, help_text="1 light – 5 overloaded"
+        choices=RATING_CHOICES,
+        coerce=int,
+        help_text=f"{RATING_MIN} light – {RATING_MAX} overloaded",
     )
     manager_strain = forms.TypedChoiceField(
-        choices=[(i, str(i)) for i in range(1, 6)], coerce=int, help_text="1 serene – 5 worn out"
+        choices=RATING_CHOICES,
+        coerce=int,
+        help_text=f"{RATING_MIN} serene – {RATING_MAX} worn out",
     )
     direction_changes = forms.CharField(
         required=False,

@@ -23,11 +23,11 @@ def world(walker, cast):
     return {
         "a": a,
         "pk": a.pk,
-        "cid": Candidacy.objects.get(assignment=a).pk,
-        "rid": a.audit_reports.get().pk,
+        "candidacy_id": Candidacy.objects.get(assignment=a).pk,
+        "report_id": a.audit_reports.get().pk,
         "plan_id": plan.pk,
         "commitment_id": plan.commitments.get().pk,
-        "mid": a.meetings.get().pk,
+        "meeting_id": a.meetings.get().pk,
         "flag_id": flag.pk,
-        "nid": notification.pk,
+        "notification_id": notification.pk,
     }

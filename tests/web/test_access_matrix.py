@@ -32,7 +32,7 @@ TABLE = {
     "password_reset_complete": ("GET", {}, [200] * 8),
     "switch_role": ("POST", {}, [302, 302, 302, 302, 302, 302, 302, 302]),
     "notifications:list": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
-    "notifications:read": ("POST", {"nid"}, [302, 302, 404, 404, 404, 404, 404, 404]),
+    "notifications:read": ("POST", {"notification_id"}, [302, 302, 404, 404, 404, 404, 404, 404]),
     "notifications:read_all": ("POST", {}, [302, 302, 302, 302, 302, 302, 302, 302]),
     "assignments:list": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
     "assignments:create": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 403]),
@@ -46,24 +46,28 @@ TABLE = {
     "assignments:candidacy_add": ("GET", {"pk"}, [302, 200, 404, 403, 404, 403, 404, 200]),
     "assignments:candidacy_vet": (
         "GET",
-        {"pk", "cid"},
+        {"pk", "candidacy_id"},
         [302, 200, 404, 403, 404, 403, 404, 200],
     ),
     "assignments:candidacy_present": (
         "GET",
-        {"pk", "cid"},
+        {"pk", "candidacy_id"},
         [302, 200, 404, 403, 404, 403, 404, 200],
     ),
     "assignments:negotiation_round": (
         "GET",
-        {"pk", "cid"},
+        {"pk", "candidacy_id"},
         [302, 200, 404, 403, 404, 403, 404, 200],
     ),
     "assignments:audit_start": ("POST", {"pk"}, [302, 403, 404, 302, 404, 403, 404, 302]),
-    "assignments:audit_edit": ("GET", {"pk", "rid"}, [302, 403, 404, 302, 404, 403, 404, 302]),
+    "assignments:audit_edit": (
+        "GET",
+        {"pk", "report_id"},
+        [302, 403, 404, 302, 404, 403, 404, 302],
+    ),
     "assignments:audit_return": (
         "POST",
-        {"pk", "rid"},
+        {"pk", "report_id"},
         [302, 400, 404, 403, 404, 403, 404, 400],
     ),
     "assignments:plan_new": ("POST", {"pk"}, [302, 302, 404, 302, 404, 403, 404, 302]),
@@ -85,12 +89,12 @@ TABLE = {
     "assignments:meeting_schedule": ("GET", {"pk"}, [302, 200, 404, 403, 404, 403, 404, 200]),
     "assignments:meeting_record": (
         "GET",
-        {"pk", "mid"},
+        {"pk", "meeting_id"},
         [302, 200, 404, 200, 404, 403, 404, 200],
     ),
     "assignments:meeting_missed": (
         "POST",
-        {"pk", "mid"},
+        {"pk", "meeting_id"},
         [302, 302, 404, 403, 404, 403, 404, 302],
     ),
     "assignments:flag_resolve": (

@@ -80,3 +80,46 @@ def test_repeated_wrong_passwords_lock_that_sign_in_out(client, director, settin
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+# What anyone can type into the list's address bar: each odd value is ignored, as if absent.
+ODD_LIST_QUERIES = [
+    "client=%C2%B2",  # "²" is a digit to str.isdigit(), not to int()
+    "manager=%C2%B2",
+    "director=99999999999999999999999999",
+    "client=-1",
+    "client=abc",
+    "manager=1.5",
+    "q=%00",  # PostgreSQL refuses NUL in text
+    "q=a%00b",
+    "q=" + "x" * 300,
+    "page=x",
+    "page=0",
+    "page=-1",
+    "page=99999999999999999999999999",
+    "sort=evil",
+    "sort=%00",
+    "state=nowhere",
+    "state=%00",
+    "flag=%00",
+    "flag=martian",
+    "client=%C2%B2&director=99999999999999999999999999&q=%00&page=x&sort=evil&state=x",
+]
+
+
+@pytest.mark.parametrize("query", ODD_LIST_QUERIES)
+@pytest.mark.parametrize("role", ["director", "client", "admin"])
+def test_an_odd_list_parameter_is_ignored(query, role, world, cast, client):
+    client.force_login(cast[role])
+    response = client.get(f"/assignments/?{query}")
+    assert response.status_code == 200
+    assert world["a"].title in response.content.decode()
+
+
+def test_the_valid_filters_still_apply_beside_an_odd_one(world, cast, client):
+    client.force_login(cast["director"])
+    title = world["a"].title
+    running = client.get("/assignments/?state=in_progress&client=%C2%B2&page=x")
+    assert title in running.content.decode()
+    briefs = client.get("/assignments/?state=brief&director=99999999999999999999999999")
+    assert title not in briefs.content.decode()

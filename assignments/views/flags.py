@@ -1,0 +1,30 @@
+"""Flags: the provider's early warnings, resolved with a comment."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from .. import access, selectors, services
+from ..forms import ResolveFlagForm
+from ..models import Flag
+from .common import _form_view, _posted
+
+
+@login_required
+def flag_resolve(request, pk, flag_id):
+    a = selectors.get_assignment_for_user(request.user, pk)
+    flag = selectors.get_child_or_404(Flag.objects.all(), pk=flag_id, assignment=a)
+    # Who may close it depends on its kind; a closed assignment is the service's to refuse.
+    refusal = access.flag_refusal(a, request.user, flag.kind)
+    if isinstance(refusal, PermissionDenied):
+        raise refusal
+    return _form_view(
+        request,
+        a,
+        ResolveFlagForm(_posted(request)),
+        lambda data: services.flag_resolve(flag=flag, user=request.user, comment=data["comment"]),
+        success=f"Flag “{flag.get_kind_display()}” resolved.",
+        title=f"Resolve the flag “{flag.get_kind_display()}”",
+        submit="Resolve",
+        anchor="#flags",
+        extra={"flag": flag},
+    )

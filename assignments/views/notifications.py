@@ -1,0 +1,46 @@
+"""A person's notifications: listed, read one by one or all at once."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+
+PER_PAGE = 30
+
+
+@login_required
+def notification_list(request):
+    qs = selectors.notifications_for(request.user).order_by("-created_at", "-id")
+    if request.GET.get("unread"):
+        qs = qs.filter(read_at=None)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id):
+    notification = selectors.get_child_or_404(
+        selectors.notifications_for(request.user), pk=notification_id
+    )
+    services.notification_mark_read(notification=notification, user=request.user)
+    if request.htmx:
+        return render(request, "notifications/_row.html", {"n": notification})
+    # Follow the stored link only within this site: never an open redirect.
+    if request.POST.get("follow") and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.url)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    n = services.notifications_mark_all_read(user=request.user)
+    messages.success(request, f"{n} notification(s) marked as read.")
+    return redirect("notifications:list")

@@ -1,0 +1,106 @@
+"""Selection and intermediation: shortlist, vet, present, negotiate the day rate."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+
+from partners.models import User
+
+from .. import access, selectors, services
+from ..exceptions import message_of
+from ..forms import CandidacyAddForm, NegotiationRoundForm, PresentForm, VettingForm
+from ..models import Candidacy
+from .common import ERRORS, _form_page, _form_view, _posted
+
+
+def _candidacy(a, candidacy_id):
+    return selectors.get_child_or_404(
+        Candidacy.objects.select_related("manager", "assignment"), pk=candidacy_id, assignment=a
+    )
+
+
+@login_required
+def candidacy_add(request, pk):
+    a = selectors.get_assignment_for_user(request.user, pk)
+    access.check_party("shortlist", a, request.user)
+    pool = (
+        User.objects.filter(manager_profile__firms=a.firm_id)
+        .exclude(candidacies__assignment=a)
+        .select_related("manager_profile")
+        .order_by("full_name")
+    )
+    form = CandidacyAddForm(_posted(request), pool=pool)
+    if request.method == "POST" and form.is_valid():
+        try:
+            c = services.candidacy_add(
+                assignment=a, user=request.user, manager=form.cleaned_data["manager"]
+            )
+        except ERRORS as exc:
+            form.add_error(None, message_of(exc))
+        else:
+            messages.success(request, f"{c.manager} shortlisted: now vet the candidacy.")
+            return redirect("assignments:candidacy_vet", pk=a.pk, candidacy_id=c.pk)
+    return _form_page(
+        request, a, form, title="Shortlist a manager", submit="Shortlist", anchor="#selection"
+    )
+
+
+@login_required
+def candidacy_vet(request, pk, candidacy_id):
+    a = selectors.get_assignment_for_user(request.user, pk)
+    access.check_party("vet", a, request.user)
+    c = _candidacy(a, candidacy_id)
+    form = VettingForm(_posted(request), instance=c)
+    return _form_view(
+        request,
+        a,
+        form,
+        lambda data: services.candidacy_vet(
+            candidacy=Candidacy.objects.get(pk=c.pk),
+            user=request.user,
+            **{k: data[k] for k in Candidacy.VETTING_EDITABLE},
+        ),
+        success=f"Vetting of {c.manager} saved.",
+        title=f"Vet {c.manager}",
+        submit="Save the vetting",
+        anchor="#selection",
+        extra={"candidacy": c},
+    )
+
+
+@login_required
+def candidacy_present(request, pk, candidacy_id):
+    a = selectors.get_assignment_for_user(request.user, pk)
+    access.check_party("present", a, request.user)
+    c = _candidacy(a, candidacy_id)
+    return _form_view(
+        request,
+        a,
+        PresentForm(_posted(request)),
+        lambda data: services.candidacy_present(
+            candidacy=c, user=request.user, justification=data["justification"]
+        ),
+        success=f"{c.manager} presented to the client.",
+        title=f"Present {c.manager} to the client",
+        submit="Present",
+        anchor="#selection",
+        extra={"candidacy": c},
+    )
+
+
+@login_required
+def negotiation_round(request, pk, candidacy_id):
+    a = selectors.get_assignment_for_user(request.user, pk)
+    access.check_party("negotiate", a, request.user)
+    c = _candidacy(a, candidacy_id)
+    return _form_view(
+        request,
+        a,
+        NegotiationRoundForm(_posted(request)),
+        lambda data: services.negotiation_round_record(candidacy=c, user=request.user, **data),
+        success="Negotiation round recorded.",
+        title=f"Day-rate negotiation with {c.manager}",
+        submit="Record the offer",
+        anchor="#selection",
+        extra={"candidacy": c, "rounds": c.rounds.all()},
+    )
