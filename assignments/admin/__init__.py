@@ -1,0 +1,16 @@
+"""Django admin for the lifecycle: a window on the services, never a side door.
+
+State and the records the services write are read-only here. What changes them runs
+through the same services as the web app: the transitions as buttons on an assignment's
+page, the rest as actions on the lists. A row's plain fields are editable exactly while
+the service that writes them would accept the admin's write.
+
+- `lifecycle`: assignments, their transitions and their brief;
+- `phases`: candidacies, audit reports, action plans, commitments and meetings;
+- `records`: flags, notifications and the history rows (transitions, drift, rounds,
+  confirmations, ratings).
+"""
+
+from . import lifecycle, phases, records
+
+__all__ = ["lifecycle", "phases", "records"]

@@ -1,0 +1,87 @@
+"""Flags, notifications and history rows: written by the services, read here."""
+
+from django.contrib import admin
+
+from .. import services
+from ..models import (
+    DriftReading,
+    Flag,
+    MeetingRating,
+    NegotiationRound,
+    Notification,
+    PlanConfirmation,
+    TransitionRecord,
+)
+from .base import RecordAdmin, run_service
+
+ADMIN_RESOLUTION = "Resolved by an admin"
+
+
+@admin.register(Flag)
+class FlagAdmin(RecordAdmin):
+    list_display = ("kind", "assignment", "raised_at", "resolved_at", "resolved_by")
+    list_filter = ("kind", ("resolved_at", admin.EmptyFieldListFilter))
+    search_fields = ("assignment__title", "message", "key")
+    list_select_related = ("assignment__client", "resolved_by")
+    actions = ["resolve_selected"]
+
+    @admin.action(description="Resolve the selected flags (through the service)")
+    def resolve_selected(self, request, queryset):
+        run_service(
+            request,
+            queryset.select_related("assignment__client"),
+            lambda f: services.flag_resolve(flag=f, user=request.user, comment=ADMIN_RESOLUTION),
+            done="Resolved {count} flag(s).",
+        )
+
+
+@admin.register(Notification)
+class NotificationAdmin(RecordAdmin):
+    # A notification added here would be e-mailed by the next sweep, outside any service.
+    list_display = ("subject", "recipient", "created_at", "emailed_at", "read_at")
+    list_filter = (("read_at", admin.EmptyFieldListFilter),)
+    search_fields = ("subject", "recipient__email", "key")
+    list_select_related = ("recipient",)
+
+
+@admin.register(TransitionRecord)
+class TransitionRecordAdmin(RecordAdmin):
+    list_display = ("assignment", "transition", "from_state", "to_state", "by", "at")
+    list_filter = ("transition", "to_state")
+    search_fields = ("assignment__title", "comment")
+    list_select_related = ("assignment__client", "by")
+
+
+@admin.register(DriftReading)
+class DriftReadingAdmin(RecordAdmin):
+    list_display = ("assignment", "score", "audit_report", "meeting", "recorded_at")
+    list_select_related = (
+        "assignment__client",
+        "audit_report__assignment__client",
+        "meeting__assignment__client",
+    )
+    search_fields = ("assignment__title",)
+
+
+@admin.register(NegotiationRound)
+class NegotiationRoundAdmin(RecordAdmin):
+    list_display = ("__str__", "candidacy", "offered_by", "at")
+    list_filter = ("offered_by",)
+    search_fields = ("candidacy__manager__full_name", "candidacy__assignment__title")
+    list_select_related = ("candidacy__manager", "candidacy__assignment__client")
+
+
+@admin.register(PlanConfirmation)
+class PlanConfirmationAdmin(RecordAdmin):
+    list_display = ("__str__", "plan", "user", "at")
+    list_filter = ("party",)
+    search_fields = ("plan__assignment__title", "user__full_name")
+    list_select_related = ("plan__assignment__client", "user")
+
+
+@admin.register(MeetingRating)
+class MeetingRatingAdmin(RecordAdmin):
+    list_display = ("meeting", "dimension", "level")
+    list_filter = ("dimension", "level")
+    search_fields = ("meeting__assignment__title",)
+    list_select_related = ("meeting__assignment__client",)
