@@ -24,9 +24,11 @@ class FirmClientForm(forms.Form):
     country = forms.CharField(
         max_length=2,
         required=False,
-        validators=[country_code],
         help_text="Two-letter ISO code, e.g. FR (for a new organisation).",
     )
 
     def clean_country(self):
-        return self.cleaned_data["country"].upper()
+        country = self.cleaned_data["country"].upper()
+        if country:
+            country_code(country)
+        return country

@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from partners.models import ClientContact
 from tests.factories import (
     AdminFactory,
     AssignmentFactory,
@@ -85,6 +86,22 @@ def walker(assignment, manager):
 
 
 @pytest.fixture
+def director_and_client(other_firm, assignment):
+    """A director of another firm who is also a contact of the assignment's client."""
+    user = DirectorFactory(firm=other_firm, user__full_name="Dora Twohats").user
+    ClientContact.objects.create(user=user, organisation=assignment.client)
+    return user
+
+
+@pytest.fixture
+def manager_and_client(firm, assignment):
+    """A manager of the firm's pool, not on the assignment, also a contact of its client."""
+    user = ManagerFactory(firms=[firm], user__full_name="Milo Twohats").user
+    ClientContact.objects.create(user=user, organisation=assignment.client)
+    return user
+
+
+@pytest.fixture
 def cast(
     director,
     other_director,
@@ -93,8 +110,12 @@ def cast(
     client_contact,
     other_client_contact,
     admin_user,
+    director_and_client,
+    manager_and_client,
 ):
     return {
+        "director_and_client": director_and_client,
+        "manager_and_client": manager_and_client,
         "director": director,
         "other_director": other_director,
         "manager": manager,

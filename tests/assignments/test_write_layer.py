@@ -17,11 +17,17 @@ ON_QUERYSETS = {"create", "update", "delete"}
 QUERYSET_HINTS = {"objects", "filter", "exclude", "all", "select_for_update"}
 
 
+# The user manager's create_user saves the user: Django's own way to make one.
+ALLOWED = {"partners/models.py"}
+
+
 def modules():
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):
             parts = path.relative_to(ROOT / app).parts
-            if parts[0] not in EXEMPT and not (app == "partners" and parts[0] == "services.py"):
+            if parts[0] in EXEMPT or parts[0] == "services.py":
+                continue
+            if str(path.relative_to(ROOT)) not in ALLOWED:
                 yield path
 
 

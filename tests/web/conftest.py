@@ -30,4 +30,5 @@ def world(walker, cast):
         "meeting_id": a.meetings.get().pk,
         "flag_id": flag.pk,
         "notification_id": notification.pk,
+        "organisation_id": a.client_id,
     }

@@ -1,4 +1,9 @@
-"""Every URL × every party against an expected status. A URL missing from the table fails."""
+"""Every URL × every party against an expected status. A URL missing from the table fails.
+
+Two more people check that a person with two roles is, on an assignment, only the party
+they are on it: a director of another firm and a manager of this firm's pool (not on the
+assignment), each also a contact of the assignment's client, get exactly what the client
+gets on every address of the assignment, and what their other hat gets elsewhere."""
 
 import pytest
 from django.db import transaction
@@ -100,7 +105,13 @@ TABLE = {
     "assignments:flag_resolve": (
         "GET",
         {"pk", "flag_id"},
-        [302, 200, 404, 200, 404, 403, 404, 200],
+        [302, 200, 404, 403, 404, 403, 404, 200],
+    ),  # The firm's client list: its directors only (admins keep it in Django admin).
+    "firm_clients": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 403]),
+    "firm_client_remove": (
+        "POST",
+        {"organisation_id"},
+        [302, 302, 404, 403, 403, 403, 403, 403],
     ),
 }
 
@@ -116,6 +127,20 @@ def url_names(resolver=None, namespace=""):
             yield from url_names(pattern, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield namespace + pattern.name
+
+
+# Each two-role person: who they are like on the assignment's addresses, and elsewhere.
+TWO_ROLES = {
+    "director_and_client": ("client", "other_director"),
+    "manager_and_client": ("client", "other_manager"),
+}
+
+
+def expected_for(params, expected):
+    found = dict(zip(ROLES, expected, strict=True))
+    for person, (on_assignment, elsewhere) in TWO_ROLES.items():
+        found[person] = found[on_assignment if "pk" in params else elsewhere]
+    return found
 
 
 def test_every_url_is_in_the_access_matrix():
@@ -137,7 +162,7 @@ def test_access_matrix(name, world, cast, client):
             kwargs["name"] = "complete"
     url = reverse(name, kwargs=kwargs)
     found = {}
-    for role in ROLES:
+    for role in [*ROLES, *TWO_ROLES]:
         client.logout()
         if role != "anonymous":
             client.force_login(cast[role])
@@ -148,7 +173,7 @@ def test_access_matrix(name, world, cast, client):
                 raise _Rollback
         except _Rollback:
             pass
-    assert found == dict(zip(ROLES, expected, strict=True))
+    assert found == expected_for(params, expected)
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, world):

@@ -99,14 +99,11 @@ def test_the_director_sees_the_submitted_drift(client, walker, director):
 
 
 def test_sorting_by_drift_tells_a_client_nothing_before_acceptance(
-    client, firm, director, client_contact
+    client, firm, director, assignment, client_contact
 ):
-    organisation = client_contact.client_profile.organisation
-    older = AssignmentFactory(
-        firm=firm, director=director, client=organisation, client_contact=client_contact
-    )
+    older = assignment
     newer = AssignmentFactory(
-        firm=firm, director=director, client=organisation, client_contact=client_contact
+        firm=firm, director=director, client=older.client, client_contact=client_contact
     )
     submitted_with_drift(Walker(older, ManagerFactory(firms=[firm]).user), HIGH)
     submitted_with_drift(Walker(newer, ManagerFactory(firms=[firm]).user), LOW)
