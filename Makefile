@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed check-migrations clean
+.PHONY: run test lint types format migrate seed check-migrations clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,11 +36,16 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat
+
+# Types of the layers that decide and write (access, services, selectors): mypy.ini.
+types: $(STAMP)
+	$(BIN)/mypy
 
 check-migrations: $(STAMP)
 	DJANGO_SETTINGS_MODULE=interim.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: lint check-migrations
+test: lint types check-migrations
 	$(BIN)/pytest
 
 clean:

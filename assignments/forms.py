@@ -12,6 +12,7 @@ from .constants import (
     State,
 )
 from .models import AuditReport, Candidacy, ClientCommitment, Milestone, NegotiationRound
+from .models.lifecycle import default_review_cadence
 from .selectors import SORTS, list_filter_choices, sees_flags_somewhere
 
 
@@ -115,7 +116,7 @@ class AssignmentCreateForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="The request"
     )
     review_cadence_days = forms.IntegerField(
-        min_value=1, max_value=365, initial=28, label="Review cadence (days)"
+        min_value=1, max_value=365, initial=default_review_cadence, label="Review cadence (days)"
     )
 
     def __init__(self, *args, contacts, **kwargs):

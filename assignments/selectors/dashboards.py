@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
+from .. import access
 from ..constants import ACTIVE_STATES, FINAL_STATES, PLANNING_STATES, RUNNING_STATES
 from ..models import (
     ActionPlan,
@@ -119,6 +120,8 @@ def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:
         "reviews_on_time_pct": round(100 * reviews["on_time"] / reviews["due"])
         if reviews["due"]
         else None,
+        # An admin without a firm of their own sees every firm's portfolio.
+        "every_firm": access.is_admin(user),
         "today": today,
     }
 

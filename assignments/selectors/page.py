@@ -134,7 +134,7 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
             {
                 "date": m.held_on.isoformat(),
                 "levels": [m.levels.get(d) for d in DIMENSIONS],
-                "drift": m.drift_score,
+                "drift": m.drift_score if can["see_drift"] else None,
             }
             for m in meetings
             if m.is_held and m.held_on

@@ -20,7 +20,6 @@ from .audit import (
     audit_report_submit,
     audit_report_update,
 )
-from .background import enqueue_gap_drift, enqueue_meeting_drift
 from .brief import assignment_create, brief_update
 from .drift import audit_report_record_drift
 from .flags import flag_resolve
@@ -72,8 +71,6 @@ __all__ = [
     "candidacy_present",
     "candidacy_vet",
     "commitment_mark_delivered",
-    "enqueue_gap_drift",
-    "enqueue_meeting_drift",
     "flag_resolve",
     "meeting_mark_missed",
     "meeting_record",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from .. import access
 from ..constants import GapLevel
 from ..models import Assignment, AuditFinding, AuditReport, Dimension
-from .background import enqueue_gap_drift
+from .background import enqueue_on_commit
 from .common import lock, require
 
 
@@ -89,7 +89,8 @@ def audit_report_submit(*, report: AuditReport, user: Any) -> AuditReport:
         locked.status = AuditReport.Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["status", "submitted_at"])
-        transaction.on_commit(lambda: enqueue_gap_drift(locked.pk))
+        # The worker scores it and raises the flag; a sweep catches up if it is lost.
+        enqueue_on_commit("flag_gap_drift", locked.pk)
     report.refresh_from_db()
     return report
 

@@ -33,16 +33,6 @@ def enqueue_on_commit(task_name: str, *args: object) -> None:
     transaction.on_commit(lambda: enqueue(task_name, *args))
 
 
-def enqueue_gap_drift(audit_report_id: int) -> None:
-    """Hand the drift computation to the worker; if the broker is down, a sweep catches up."""
-    enqueue("flag_gap_drift", audit_report_id)
-
-
-def enqueue_meeting_drift(meeting_id: int) -> None:
-    """Hand the meeting's drift-trend check to the worker; a sweep catches up if it is lost."""
-    enqueue("check_meeting_drift", meeting_id)
-
-
 def enqueue_emails() -> None:
     """E-mail what was just recorded, in a task of its own: a failing mail server delays
     e-mails, never the work that recorded them."""

@@ -11,7 +11,7 @@ from django.utils import timezone
 from .. import access
 from ..drift import gap_drift
 from ..models import Assignment, Dimension, DriftReading, MeetingRating, ProgressMeeting
-from .background import enqueue_meeting_drift
+from .background import enqueue_on_commit
 from .common import drift_weights, require
 from .drift import drift_store_on_assignment
 
@@ -86,7 +86,8 @@ def meeting_record(
         )
         drift_store_on_assignment(reading)
         schedule_next_meeting(assignment, after=held_on)
-        transaction.on_commit(lambda: enqueue_meeting_drift(locked.pk))
+        # The worker looks at the trend; a sweep catches up if it is lost.
+        enqueue_on_commit("check_meeting_drift", locked.pk)
     meeting.refresh_from_db()
     return meeting
 

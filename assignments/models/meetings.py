@@ -1,0 +1,145 @@
+"""Progress meetings, their six ratings, and the gap-drift history."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from ..constants import CRITICAL_LEVEL, RATING_MAX, RATING_MIN, Dimension, GapLevel
+
+User = settings.AUTH_USER_MODEL
+
+
+class ProgressMeeting(models.Model):
+    """A progress review of the assignment: the partnership's regular check."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        MISSED = "missed", "Missed"
+
+    assignment = models.ForeignKey(
+        "assignments.Assignment", on_delete=models.CASCADE, related_name="meetings"
+    )
+    scheduled_for = models.DateField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    held_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    milestone_progress = models.TextField(blank=True)
+    commitments_review = models.TextField(blank=True)
+    manager_workload = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
+        help_text="1 light – 5 overloaded",
+    )
+    manager_strain = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
+        help_text="1 serene – 5 worn out",
+    )
+    direction_changes = models.TextField(
+        blank=True, help_text="Changes of direction by the principal, and under what pressure."
+    )
+    realignment_actions = models.TextField(blank=True)
+    opportunities = models.TextField("new business opportunities", blank=True)
+    drift_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["assignment", "scheduled_for", "id"]
+        indexes = [models.Index(fields=["status", "scheduled_for"])]
+
+    def __str__(self):
+        return f"Progress meeting {self.scheduled_for} – {self.assignment}"
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def is_held(self):
+        return self.status == self.Status.HELD
+
+    @property
+    def is_missed(self):
+        return self.status == self.Status.MISSED
+
+    @property
+    def levels(self):
+        return {r.dimension: r.level for r in self.ratings.all()}
+
+
+class MeetingRating(models.Model):
+    """Plan versus reality for one dimension, as rated at a progress meeting."""
+
+    meeting = models.ForeignKey(
+        "assignments.ProgressMeeting", on_delete=models.CASCADE, related_name="ratings"
+    )
+    dimension = models.CharField(max_length=20, choices=Dimension.choices)
+    level = models.PositiveSmallIntegerField(choices=GapLevel.choices)
+
+    class Meta:
+        ordering = ["meeting", "dimension"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "dimension"], name="one_rating_per_dimension"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__lte=CRITICAL_LEVEL), name="rating_level_0_3"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_dimension_display()}: level {self.level}"
+
+
+class DriftReading(models.Model):
+    """One point of the assignment's gap-drift history (an audit or a meeting)."""
+
+    assignment = models.ForeignKey(
+        "assignments.Assignment", on_delete=models.CASCADE, related_name="drift_readings"
+    )
+    score = models.PositiveSmallIntegerField()
+    audit_report = models.OneToOneField(
+        "assignments.AuditReport",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reading",
+    )
+    meeting = models.OneToOneField(
+        "assignments.ProgressMeeting",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reading",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # Set by the engine once it has looked at this reading for flags; a reading left
+    # unchecked (the broker was down) is caught up by a periodic sweep.
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["assignment", "recorded_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["recorded_at"],
+                condition=Q(checked_at__isnull=True),
+                name="drift_reading_unchecked",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(audit_report__isnull=False, meeting__isnull=True)
+                | Q(audit_report__isnull=True, meeting__isnull=False),
+                name="reading_from_audit_or_meeting",
+            )
+        ]
+
+    def __str__(self):
+        return f"Drift {self.score} on {self.recorded_at:%Y-%m-%d}"

@@ -1,0 +1,157 @@
+"""Selection and intermediation: the director's vetting of candidates, and the
+day-rate negotiation."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from partners.models import currency_code
+
+from ..constants import RATING_MAX, RATING_MIN
+
+User = settings.AUTH_USER_MODEL
+
+
+class Candidacy(models.Model):
+    """The director's vetting of one manager for one assignment."""
+
+    class Status(models.TextChoices):
+        SHORTLISTED = "shortlisted", "Shortlisted"
+        PRESENTED = "presented", "Presented to the client"
+        SELECTED = "selected", "Selected"
+        DECLINED = "declined", "Not retained"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    VETTING_FIELDS = (
+        "vetted_experience",
+        "vetted_references",
+        "vetted_availability",
+        "vetted_motivation",
+        "vetted_conflicts",
+    )
+    # What the director's vetting form may change.
+    VETTING_EDITABLE = (
+        *VETTING_FIELDS,
+        "fit_rating",
+        "fit_rationale",
+        "oversell_note",
+        "internal_notes",
+        "proposed_day_rate",
+        "currency",
+    )
+
+    assignment = models.ForeignKey(
+        "assignments.Assignment", on_delete=models.CASCADE, related_name="candidacies"
+    )
+    manager = models.ForeignKey(User, on_delete=models.PROTECT, related_name="candidacies")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SHORTLISTED)
+    vetted_experience = models.BooleanField("experience questioned", default=False)
+    vetted_references = models.BooleanField("references checked", default=False)
+    vetted_availability = models.BooleanField("availability confirmed", default=False)
+    vetted_motivation = models.BooleanField("motivation questioned (no oversell)", default=False)
+    vetted_conflicts = models.BooleanField("conflicts of interest checked", default=False)
+    fit_rating = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
+    )
+    fit_rationale = models.TextField(blank=True)
+    oversell_note = models.TextField("oversell risk", blank=True)
+    low_fit_justification = models.TextField(blank=True)
+    internal_notes = models.TextField("internal vetting notes", blank=True)
+    proposed_day_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    agreed_day_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="EUR", validators=[currency_code])
+    presented_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "candidacies"
+        ordering = ["assignment", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "manager"], name="one_candidacy_per_manager"
+            ),
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status="selected"),
+                name="one_selected_candidacy_per_assignment",
+            ),
+            models.CheckConstraint(
+                condition=Q(fit_rating__isnull=True)
+                | Q(fit_rating__gte=RATING_MIN, fit_rating__lte=RATING_MAX),
+                name="fit_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.manager} for {self.assignment}"
+
+    @property
+    def vetting_complete(self):
+        return all(getattr(self, name) for name in self.VETTING_FIELDS) and bool(
+            self.fit_rating and self.fit_rationale.strip()
+        )
+
+    @property
+    def missing_vetting(self):
+        missing = [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.VETTING_FIELDS
+            if not getattr(self, name)
+        ]
+        if not self.fit_rating:
+            missing.append("fit rating")
+        if not self.fit_rationale.strip():
+            missing.append("fit rationale")
+        return missing
+
+    @property
+    def is_shortlisted(self):
+        return self.status == self.Status.SHORTLISTED
+
+    @property
+    def is_presented(self):
+        return self.status == self.Status.PRESENTED
+
+    @property
+    def is_open(self):
+        """Still in play: shortlisted or presented, so it can be vetted and negotiated."""
+        return self.status in (self.Status.SHORTLISTED, self.Status.PRESENTED)
+
+    @property
+    def is_selectable(self):
+        return (
+            self.status == self.Status.PRESENTED
+            and self.vetting_complete
+            and self.agreed_day_rate is not None
+        )
+
+
+class NegotiationRound(models.Model):
+    """One offer in the day-rate negotiation of a candidacy."""
+
+    class Side(models.TextChoices):
+        FIRM = "firm", "Provider firm"
+        CLIENT = "client", "Client"
+        MANAGER = "manager", "Manager"
+
+    candidacy = models.ForeignKey(
+        "assignments.Candidacy", on_delete=models.CASCADE, related_name="rounds"
+    )
+    number = models.PositiveSmallIntegerField()
+    offered_by = models.CharField(max_length=10, choices=Side.choices)
+    day_rate = models.DecimalField(max_digits=9, decimal_places=2)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["candidacy", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidacy", "number"], name="unique_round_number")
+        ]
+
+    def __str__(self):
+        return f"Round {self.number}: {self.day_rate} {self.candidacy.currency}"
