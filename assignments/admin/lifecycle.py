@@ -1,5 +1,6 @@
 """Assignments: their state is read-only; transitions are buttons that call the services."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -66,6 +67,26 @@ class TransitionRecordInline(RecordInline):
         return super().get_queryset(request).select_related("by")
 
 
+class AssignmentAddForm(forms.ModelForm):
+    """A new assignment, refused as the service refuses it: the people must fit."""
+
+    class Meta:
+        model = Assignment
+        fields = ("title", "firm", "client", "director", "client_contact", "summary")
+
+    def clean(self):
+        data = super().clean()
+        people = ("firm", "client", "director", "client_contact")
+        if all(data.get(name) for name in people):
+            try:
+                services.assignment_check_new(
+                    user=self.request_user, **{name: data[name] for name in people}
+                )
+            except REFUSALS as exc:
+                raise forms.ValidationError(message_of(exc)) from exc
+        return data
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
     list_display = (
@@ -101,6 +122,48 @@ class AssignmentAdmin(admin.ModelAdmin):
     change_form_template = "admin/assignments/assignment/change_form.html"
     view_on_site = False
     actions = ["cancel_selected"]
+
+    # Who the assignment is between is settled when it is recorded.
+    PARTIES = ("firm", "client", "director", "client_contact")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AssignmentAddForm
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [*AssignmentAddForm.Meta.fields, "review_cadence_days"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (*self.readonly_fields, *self.PARTIES)
+
+    def get_inlines(self, request, obj):
+        # The service records the six brief items with the assignment.
+        return self.inlines if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.assignment_create(
+            user=request.user,
+            firm=obj.firm,
+            client=obj.client,
+            client_contact=obj.client_contact,
+            director=obj.director,
+            title=obj.title,
+            summary=obj.summary,
+            cadence=obj.review_cadence_days,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj._state.db = created._state.db
 
     def get_urls(self):
         return [

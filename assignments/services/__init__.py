@@ -20,7 +20,7 @@ from .audit import (
     audit_report_submit,
     audit_report_update,
 )
-from .brief import assignment_create, brief_update
+from .brief import assignment_check_new, assignment_create, brief_update
 from .drift import audit_report_record_drift
 from .flags import flag_resolve
 from .meetings import MEETING_FIELDS, meeting_mark_missed, meeting_record, meeting_schedule
@@ -54,6 +54,7 @@ __all__ = [
     "action_plan_update",
     "assignment_accept_audit",
     "assignment_cancel",
+    "assignment_check_new",
     "assignment_complete",
     "assignment_create",
     "assignment_open_selection",

@@ -16,19 +16,16 @@ from ..models import Assignment, BriefItem, Dimension
 from .common import require
 
 
-def assignment_create(
+def assignment_check_new(
     *,
     user: Any,
     firm: ProviderFirm,
     client: ClientOrganisation,
     client_contact: Any,
-    title: str,
-    summary: str = "",
-    director: Any = None,
-    cadence: int | None = None,
-) -> Assignment:
-    """A director records a new client request; the brief starts empty."""
-    director = director or user
+    director: Any,
+) -> None:
+    """Refuse a new assignment whose people do not fit: the director must be one of the
+    firm's, the client one of the firm's clients, the contact one of the client's."""
     director_profile = getattr(director, "director_profile", None)
     if director_profile is None:
         raise Refused(f"{director} is not an assignment director.")
@@ -45,6 +42,24 @@ def assignment_create(
     require(
         contact is not None and contact.organisation_id == client.pk,
         f"{client_contact} is not a contact of {client}.",
+    )
+
+
+def assignment_create(
+    *,
+    user: Any,
+    firm: ProviderFirm,
+    client: ClientOrganisation,
+    client_contact: Any,
+    title: str,
+    summary: str = "",
+    director: Any = None,
+    cadence: int | None = None,
+) -> Assignment:
+    """A director records a new client request; the brief starts empty."""
+    director = director or user
+    assignment_check_new(
+        user=user, firm=firm, client=client, client_contact=client_contact, director=director
     )
     with transaction.atomic():
         assignment = Assignment.objects.create(

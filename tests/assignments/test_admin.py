@@ -26,7 +26,7 @@ from assignments.models import (
     TransitionRecord,
 )
 from partners.models import Skill
-from tests.factories import AssignmentFactory, FlagFactory, Walker
+from tests.factories import AssignmentFactory, ClientContactFactory, FlagFactory, Walker
 
 # --- The world the admin looks at ---------------------------------------------------------
 
@@ -557,3 +557,45 @@ def test_records_cannot_be_added_or_changed(model, everything, admin_client):
 @pytest.mark.parametrize("model", ["actionplan", "auditreport", "candidacy", "milestone"])
 def test_versions_and_candidacies_are_not_added_beside_the_services(model, admin_client):
     assert admin_client.get(reverse(f"admin:assignments_{model}_add")).status_code == 403
+
+
+# --- Recording an assignment in admin goes through the service ----------------------------
+
+
+def _new(firm, director, contact):
+    return {
+        "title": "Carve-out of the logistics arm",
+        "firm": firm.pk,
+        "client": contact.client_profile.organisation_id,
+        "director": director.pk,
+        "client_contact": contact.pk,
+        "summary": "",
+        "review_cadence_days": 21,
+    }
+
+
+def test_an_admin_records_an_assignment_through_the_service(admin_client, firm, director):
+    contact = ClientContactFactory().user
+    firm.clients.add(contact.client_profile.organisation)
+    response = admin_client.post(
+        reverse("admin:assignments_assignment_add"), _new(firm, director, contact)
+    )
+    assert response.status_code == 302
+    created = firm.assignments.get(title="Carve-out of the logistics arm")
+    assert created.state == State.BRIEF and created.brief_items.count() == 6
+    assert created.review_cadence_days == 21
+
+
+def test_admin_refuses_a_client_outside_the_firms_list(admin_client, firm, director):
+    contact = ClientContactFactory().user
+    response = admin_client.post(
+        reverse("admin:assignments_assignment_add"), _new(firm, director, contact)
+    )
+    assert response.status_code == 200
+    assert "not among" in response.content.decode()
+    assert not firm.assignments.filter(title="Carve-out of the logistics arm").exists()
+
+
+def test_who_an_assignment_is_between_cannot_be_changed_in_admin(running, admin_client):
+    form = admin_client.get(change_url(running)).context["adminform"].form
+    assert not {"firm", "client", "director", "client_contact"} & set(form.fields)
