@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from .. import access, selectors, services
 from ..forms import ResolveFlagForm
@@ -12,6 +13,9 @@ from .common import _form_view, _posted
 @login_required
 def flag_resolve(request, pk, flag_id):
     a = selectors.get_assignment_for_user(request.user, pk)
+    if not access.can_see_flags(a, request.user):
+        # The client has no flags at all: not even a refusal tells them one exists.
+        raise Http404("No such flag.")
     flag = selectors.get_child_or_404(Flag.objects.all(), pk=flag_id, assignment=a)
     # Who may close it depends on its kind; a closed assignment is the service's to refuse.
     refusal = access.flag_refusal(a, request.user, flag.kind)
