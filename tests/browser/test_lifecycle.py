@@ -32,11 +32,22 @@ def test_an_assignment_from_brief_to_completion(sign_in, screenshots, transactio
     firm = FirmFactory(name="Meridian Interim")
     director = DirectorFactory(firm=firm, user__full_name="Claire Dubois").user
     manager = ManagerFactory(firms=[firm], user__full_name="Thomas Berger").user
-    client = ClientContactFactory(user__full_name="Isabelle Moreau").user
+    client = ClientContactFactory(
+        user__full_name="Isabelle Moreau", organisation__name="Aurelia Foods"
+    ).user
     due = (timezone.localdate() + timedelta(days=30)).isoformat()
 
     d = sign_in(director)
     d.screenshot(path=screenshots / "01-director-dashboard-empty.png", full_page=True)
+    # The firm starts working with the client: only then are its contacts offered.
+    d.get_by_role("link", name="Clients").first.click()
+    d.fill("#id_name", "aurelia foods")
+    d.get_by_role("button", name="Add").click()
+    expect(d.locator(f"[data-client='{client.client_profile.organisation_id}']")).to_contain_text(
+        "Isabelle Moreau"
+    )
+    d.screenshot(path=screenshots / "01b-firm-clients.png", full_page=True)
+    d.goto("/")
     d.get_by_role("link", name="New assignment").first.click()
     d.fill("#id_title", "Interim COO – plant turnaround")
     d.select_option("#id_client_contact", str(client.pk))
