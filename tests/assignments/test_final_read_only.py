@@ -6,7 +6,14 @@ from django.core.exceptions import PermissionDenied
 
 from assignments import services
 from assignments.drift import DIMENSIONS
-from assignments.models import ClientCommitment, Flag, ProgressMeeting
+from assignments.models import (
+    ActionPlan,
+    AuditReport,
+    ClientCommitment,
+    Flag,
+    Milestone,
+    ProgressMeeting,
+)
 from tests.factories import FlagFactory
 
 REFUSALS = (services.Refused, PermissionDenied)
@@ -15,7 +22,8 @@ REFUSALS = (services.Refused, PermissionDenied)
 @pytest.fixture(params=["completed", "cancelled"])
 def closed(request, walker, director):
     """An assignment that ran (plan, commitment, audit report, candidacy, meeting), then
-    closed; one open flag and one scheduled meeting are left behind on purpose."""
+    closed; an open flag, a scheduled meeting, a draft plan revision and a draft audit
+    report are left behind on purpose, so that only the closed state can refuse."""
     walker.walk_to("in_progress")
     a = walker.a
     if request.param == "completed":
@@ -26,11 +34,23 @@ def closed(request, walker, director):
     meeting = ProgressMeeting.objects.create(assignment=a, scheduled_for=a.started_on)
     flag = FlagFactory(assignment=a, kind="review_overdue", key="left:open")
     plan = a.action_plans.get()
+    report = a.audit_reports.get()
+    draft_plan = ActionPlan.objects.create(
+        assignment=a, version=2, summary="Revision in the works.", created_by=director
+    )
+    Milestone.objects.create(
+        plan=draft_plan, title="Handover", owner="Manager", due_date=a.started_on
+    )
+    draft_report = AuditReport.objects.create(
+        assignment=a, version=2, author=a.interim_manager, summary="Second look."
+    )
     return {
+        "draft_plan": draft_plan,
+        "draft_report": draft_report,
         "a": a,
         "plan": plan,
         "commitment": plan.commitments.get(),
-        "report": a.audit_reports.get(),
+        "report": report,
         "candidacy": a.candidacies.get(),
         "meeting": meeting,
         "flag": flag,
@@ -55,17 +75,23 @@ def writes(w, director, manager, client):
         ),
         "audit_start": lambda: services.audit_report_start(assignment=a, user=manager),
         "audit_update": lambda: services.audit_report_update(
-            report=w["report"], user=manager, summary="x", findings={}
+            report=w["draft_report"], user=manager, summary="x", findings={}
         ),
-        "audit_submit": lambda: services.audit_report_submit(report=w["report"], user=manager),
+        "audit_submit": lambda: services.audit_report_submit(
+            report=w["draft_report"], user=manager
+        ),
         "audit_return": lambda: services.audit_report_return(
             report=w["report"], user=director, comment="x"
         ),
         "plan_draft": lambda: services.action_plan_draft(assignment=a, user=manager),
         "plan_update": lambda: services.action_plan_update(
-            plan=w["plan"], user=manager, summary="After the close.", milestones=[], commitments=[]
+            plan=w["draft_plan"],
+            user=manager,
+            summary="After the close.",
+            milestones=[],
+            commitments=[],
         ),
-        "plan_confirm": lambda: services.action_plan_confirm(plan=w["plan"], user=client),
+        "plan_confirm": lambda: services.action_plan_confirm(plan=w["draft_plan"], user=client),
         "commitment_delivered": lambda: services.commitment_mark_delivered(
             commitment=w["commitment"], user=client
         ),
@@ -91,6 +117,8 @@ def snapshot(w):
     return (
         a.state,
         list(a.action_plans.values_list("version", "summary", "status")),
+        list(Milestone.objects.filter(plan__assignment=a).values_list("title", flat=True)),
+        list(a.action_plans.values_list("confirmations__party")),
         list(a.audit_reports.values_list("version", "status", "summary")),
         list(a.candidacies.values_list("status", "internal_notes")),
         list(a.meetings.values_list("status", "scheduled_for")),
