@@ -120,7 +120,7 @@ class DriftReading(models.Model):
         related_name="reading",
     )
     recorded_at = models.DateTimeField(default=timezone.now)
-    # Set by the engine once it has looked at this reading for flags; a reading left
+    # Set by the drift service once it has looked at this reading for flags; a reading left
     # unchecked (the broker was down) is caught up by a periodic sweep.
     checked_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -150,7 +150,7 @@ GAP_DRIFT_WORSENING = env.int("GAP_DRIFT_WORSENING", default=15)
 # A candidacy rated below this needs a written justification to be presented.
 LOW_FIT_RATING = env.int("LOW_FIT_RATING", default=3)
 
-# --- Celery (the engine's own issue completes this) -------------------------------------
+# --- Celery: the background work ------------------------------------------------------------
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_FOLDER = BASE_DIR / "var" / "broker"
