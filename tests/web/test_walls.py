@@ -183,6 +183,7 @@ def test_a_director_who_is_a_client_elsewhere_sees_none_of_that_firms_warnings(
     assert context["flags"] == [] and context["open_flag_total"] == 0
     assert context["commitments"] == [] and context["upcoming"] == []
     assert context["opportunities"] == [] and context["overdue_reviews"] == []
+    assert sum(context["pipeline_chart"]["counts"]) == 0  # the chart's data, too
     assert "second plant" not in response.content.decode()
     # In the list the assignment is there (as the client sees it), without its flags.
     response, pks = listed(client)
