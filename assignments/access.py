@@ -306,9 +306,6 @@ def abilities(assignment: Assignment, user: User) -> dict[str, bool]:
     return {
         **{action: can(action, assignment, user) for action in RULES},
         "choose": can_choose(assignment, user),
-        "resolve_any_flag": any(
-            can_resolve_flag(assignment, user, kind) for kind in FlagKind.values
-        ),
         "see_flags": can_see_flags(assignment, user),
         "see_manager_strain": can_see_manager_strain(assignment, user),
         "see_opportunities": can_see_opportunities(assignment, user),

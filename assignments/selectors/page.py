@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from .. import access
-from ..constants import FINAL_STATES, RUNNING_STATES, State
+from ..constants import State
 from ..drift import DIMENSIONS
 from ..models import (
     ActionPlan,
@@ -151,16 +151,12 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
     parties = access.parties_of(a, user)
     context = {
         "assignment": a,
-        "parties": parties,
         "can": can,
         "drift": a.gap_drift if can["see_drift"] else None,
         "audit_due": a.audit_due_date if a.state == State.AUDIT else None,
         "realigning": a.state == State.REALIGNMENT,
-        "running": a.state in RUNNING_STATES,
-        "final": a.state in FINAL_STATES,
         "brief": comparison,
         "candidacies": candidacies_visible_to(user, a),
-        "reports": reports,
         "shown_report": shown_report,
         "draft_report": draft_report,
         "may_start_report": can["write_audit"]

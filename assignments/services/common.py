@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 
 from ..exceptions import Refused
 from ..models import Assignment
-
-if TYPE_CHECKING:
-    from ..models import Assignment as AssignmentType
 
 
 def require(condition: object, message: str) -> None:
@@ -19,7 +14,7 @@ def require(condition: object, message: str) -> None:
         raise Refused(message)
 
 
-def lock(assignment: AssignmentType) -> None:
+def lock(assignment: Assignment) -> None:
     """Take the assignment's row lock for the rest of the transaction: writes to one
     assignment's records happen one at a time."""
     Assignment.objects.select_for_update().filter(pk=assignment.pk).exists()
