@@ -76,3 +76,36 @@ class FlagKind(models.TextChoices):
 # The flags a manager may close: a review that is late is theirs to hold. Every other flag
 # is the director's warning about the manager, the client or the brief.
 MANAGER_RESOLVABLE_FLAGS = (FlagKind.REVIEW_OVERDUE,)
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about; each person chooses per kind how it reaches them."""
+
+    SELECTION = "selection", "Candidates presented and chosen"
+    AUDIT = "audit", "Audit report submitted, returned or accepted"
+    PLAN = "plan", "Action plan to confirm, and confirmed"
+    LIFECYCLE = "lifecycle", "Assignment started, realigned, resumed, completed or cancelled"
+    MEETING = "meeting", "Progress meeting recorded"
+    CHANNEL = "channel", "Private notes between director and manager"
+    REMINDER = "reminder", "Reminders and warnings: reviews, audit due, commitments"
+
+
+class Delivery(models.TextChoices):
+    """How a notification reaches its recipient beyond the in-app list."""
+
+    IMMEDIATE = "immediate", "E-mail at once"
+    DIGEST = "digest", "Daily digest e-mail"
+    IN_APP = "in_app", "In Interim only"
+
+
+# What reaches people when they have not chosen: what makes it their turn at once, the
+# news of the assignment in the daily digest.
+DEFAULT_DELIVERY = {
+    NotificationKind.SELECTION: Delivery.IMMEDIATE,
+    NotificationKind.AUDIT: Delivery.IMMEDIATE,
+    NotificationKind.PLAN: Delivery.IMMEDIATE,
+    NotificationKind.LIFECYCLE: Delivery.DIGEST,
+    NotificationKind.MEETING: Delivery.DIGEST,
+    NotificationKind.CHANNEL: Delivery.IMMEDIATE,
+    NotificationKind.REMINDER: Delivery.IMMEDIATE,
+}

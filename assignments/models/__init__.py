@@ -13,7 +13,7 @@ from ..constants import (
     State,
 )
 from .audit import AuditFinding, AuditReport
-from .flags import Flag, Notification
+from .flags import ChannelNote, Flag, Notification, NotificationPreference
 from .lifecycle import Assignment, BriefItem, TransitionRecord
 from .meetings import DriftReading, MeetingRating, ProgressMeeting
 from .plan import ActionPlan, ClientCommitment, Milestone, PlanConfirmation
@@ -30,6 +30,7 @@ __all__ = [
     "AuditReport",
     "BriefItem",
     "Candidacy",
+    "ChannelNote",
     "ClientCommitment",
     "Dimension",
     "DriftReading",
@@ -39,6 +40,7 @@ __all__ = [
     "Milestone",
     "NegotiationRound",
     "Notification",
+    "NotificationPreference",
     "Party",
     "PlanConfirmation",
     "ProgressMeeting",

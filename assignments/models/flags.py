@@ -1,11 +1,12 @@
 """The provider's early warnings, and the messages to people."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from ..constants import FlagKind
+from ..constants import RATING_MAX, RATING_MIN, Delivery, FlagKind, NotificationKind
 
 User = settings.AUTH_USER_MODEL
 
@@ -58,6 +59,15 @@ class Notification(models.Model):
     body = models.TextField()
     reason = models.CharField(max_length=200, blank=True, help_text="Why this person got it.")
     url = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(
+        max_length=20, choices=NotificationKind.choices, default=NotificationKind.REMINDER
+    )
+    delivery = models.CharField(
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.IMMEDIATE,
+        help_text="How it reaches the recipient, from their choice when it was recorded.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -76,7 +86,58 @@ class Notification(models.Model):
                 condition=Q(emailed_at__isnull=True),
                 name="notification_unsent",
             ),
+            models.Index(
+                fields=["delivery", "created_at"],
+                condition=Q(emailed_at__isnull=True),
+                name="notification_unsent_delivery",
+            ),
         ]
 
     def __str__(self):
         return f"{self.subject} → {self.recipient}"
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one kind of notification: at once, in a digest, or in-app only."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_user_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()} – {self.get_delivery_display()}"
+
+
+class ChannelNote(models.Model):
+    """A note in the private thread between the director and the manager of an assignment:
+    never shown to the client. A manager may ask for support (which raises a flag for the
+    director) and record their own confidential strain (1 serene – 5 worn out)."""
+
+    assignment = models.ForeignKey(
+        "assignments.Assignment", on_delete=models.CASCADE, related_name="channel_notes"
+    )
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(blank=True)
+    needs_support = models.BooleanField(default=False)
+    strain = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
+        help_text="The manager's own strain: 1 serene – 5 worn out.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assignment", "created_at", "id"]
+        indexes = [models.Index(fields=["assignment", "created_at"])]
+
+    def __str__(self):
+        return f"Note by {self.author} on {self.assignment}"

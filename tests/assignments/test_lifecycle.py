@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from assignments import services
@@ -196,7 +197,7 @@ def test_select_manager_sets_manager_audit_due_and_declines_the_others(walker, s
     services.assignment_select_manager(assignment=walker.a, user=walker.client, candidacy=chosen)
     walker.a.refresh_from_db()
     assert walker.a.interim_manager == walker.manager
-    assert (walker.a.audit_due_date - walker.a.history.last().at.date()).days == 10
+    assert (walker.a.audit_due_date - timezone.localdate(walker.a.history.last().at)).days == 10
     other.refresh_from_db()
     chosen.refresh_from_db()
     assert (chosen.status, other.status) == ("selected", "declined")
