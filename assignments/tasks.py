@@ -81,6 +81,13 @@ def send_pending_emails():
     return {"emailed": notifications.send_pending_emails()}
 
 
+@shared_task(**RETRY)
+def send_digests():
+    """The daily digest: one e-mail per person with the notifications they chose to
+    receive that way (each in one digest at most)."""
+    return {"digests": notifications.send_digests()}
+
+
 # What `run_sweeps` runs, in this order: the drift first, and the e-mails last, so that
 # everything the sweeps recorded is e-mailed in the same run.
 PERIODIC = (
@@ -89,4 +96,5 @@ PERIODIC = (
     send_audit_reminders,
     sweep_commitments,
     send_pending_emails,
+    send_digests,
 )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from .. import access
 from ..constants import GapLevel
 from ..models import Assignment, AuditFinding, AuditReport, Dimension
+from . import events
 from .background import enqueue_on_commit
 from .common import lock, require
 
@@ -112,5 +113,6 @@ def audit_report_return(*, report: AuditReport, user: Any, comment: str) -> Audi
         locked.reviewed_by = user
         locked.review_comment = comment
         locked.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment"])
+        events.audit_returned(locked, user, comment)
     report.refresh_from_db()
     return report

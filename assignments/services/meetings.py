@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from .. import access
 from ..drift import gap_drift
-from ..models import Assignment, Dimension, DriftReading, MeetingRating, ProgressMeeting
+from ..models import (
+    Assignment,
+    Dimension,
+    DriftReading,
+    MeetingRating,
+    ProgressMeeting,
+    TransitionRecord,
+)
+from . import events
 from .background import enqueue_on_commit
 from .common import drift_weights, require
 from .drift import drift_store_on_assignment
@@ -27,19 +35,92 @@ MEETING_FIELDS = (
 )
 
 
+SATURDAY = 5
+
+
+def working_day(day: date) -> date:
+    """`day`, or the Monday after it when it falls on a weekend: the parties meet on
+    working days."""
+    if day.weekday() >= SATURDAY:
+        return day + timedelta(days=7 - day.weekday())
+    return day
+
+
+def next_meeting_date(assignment: Assignment, *, after: date) -> date:
+    """One cadence after `after`, on a working day."""
+    return working_day(after + timedelta(days=assignment.review_cadence_days))
+
+
 def schedule_next_meeting(assignment: Assignment, *, after: date) -> ProgressMeeting | None:
     """The next review, one cadence after `after`, unless one is scheduled already."""
     if assignment.meetings.filter(status=ProgressMeeting.Status.SCHEDULED).exists():
         return None
     return ProgressMeeting.objects.create(
-        assignment=assignment,
-        scheduled_for=after + timedelta(days=assignment.review_cadence_days),
+        assignment=assignment, scheduled_for=next_meeting_date(assignment, after=after)
     )
 
 
-def meeting_schedule(*, assignment: Assignment, user: Any, scheduled_for: date) -> ProgressMeeting:
-    """Set (or move) the next progress meeting."""
+def assignment_started_on(assignment: Assignment) -> date | None:
+    """The day the assignment started running: its start date, or else the day of its
+    `start_progress` transition."""
+    if assignment.started_on:
+        return assignment.started_on
+    at = (
+        TransitionRecord.objects.filter(assignment=assignment, transition="start_progress")
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return timezone.localdate(at) if at else None
+
+
+def held_on_refusal(
+    assignment: Assignment,
+    held_on: date,
+    *,
+    meeting: ProgressMeeting | None = None,
+    today: date | None = None,
+) -> str:
+    """Why `held_on` is not a plausible day for a meeting of this assignment ("" when it
+    is): not in the future, not before the assignment started, not before the last
+    meeting held."""
+    today = today or timezone.localdate()
+    if held_on > today:
+        return "A meeting cannot be recorded as held in the future."
+    started = assignment_started_on(assignment)
+    if started and held_on < started:
+        return (
+            f"A meeting cannot be held before the assignment started ({started:%d %b %Y}): "
+            "check the date."
+        )
+    held = assignment.meetings.filter(status=ProgressMeeting.Status.HELD, held_on__isnull=False)
+    if meeting is not None:
+        held = held.exclude(pk=meeting.pk)
+    previous = held.order_by("-held_on").values_list("held_on", flat=True).first()
+    if previous and held_on < previous:
+        return (
+            f"A meeting cannot be held before the previous one ({previous:%d %b %Y}): "
+            "check the date."
+        )
+    return ""
+
+
+def scheduled_for_refusal(scheduled_for: date, *, today: date | None = None) -> str:
+    """Why `scheduled_for` cannot be given to a meeting ("" when it can): not in the past."""
+    today = today or timezone.localdate()
+    if scheduled_for < today:
+        return "A meeting cannot be scheduled in the past: choose today or a later day."
+    return ""
+
+
+def meeting_schedule(
+    *, assignment: Assignment, user: Any, scheduled_for: date, today: date | None = None
+) -> ProgressMeeting:
+    """Set (or move) the next progress meeting. The day is the user's choice, weekends
+    included; `today` is the day it is decided (the demo's back-story passes its own)."""
     access.check("schedule_meeting", assignment, user)
+    problem = scheduled_for_refusal(scheduled_for, today=today)
+    require(not problem, problem)
     with transaction.atomic():
         meeting = assignment.meetings.filter(status=ProgressMeeting.Status.SCHEDULED).first()
         if meeting:
@@ -53,14 +134,20 @@ def meeting_schedule(*, assignment: Assignment, user: Any, scheduled_for: date) 
 
 
 def meeting_record(
-    *, meeting: ProgressMeeting, user: Any, held_on: date, ratings: dict[str, int], **fields: Any
+    *,
+    meeting: ProgressMeeting,
+    user: Any,
+    held_on: date,
+    ratings: dict[str, int],
+    today: date | None = None,
+    **fields: Any,
 ) -> ProgressMeeting:
-    """Record a held progress meeting with its six ratings; the next one is scheduled."""
+    """Record a held progress meeting with its six ratings; the next one is scheduled.
+    `today` is the day it is recorded (the demo's back-story passes its own)."""
     assignment = meeting.assignment
     access.check("record_meeting", assignment, user)
     unknown = set(fields) - set(MEETING_FIELDS)
     require(not unknown, f"Unknown meeting field(s): {', '.join(sorted(unknown))}.")
-    require(held_on <= timezone.localdate(), "A meeting cannot be recorded as held in future.")
     missing = [label for value, label in Dimension.choices if value not in ratings]
     require(not missing, f"Rate every dimension; missing: {', '.join(missing)}.")
     score = gap_drift(ratings, drift_weights())
@@ -70,6 +157,8 @@ def meeting_record(
             locked.status == ProgressMeeting.Status.SCHEDULED,
             f"This meeting is already {locked.get_status_display().lower()}.",
         )
+        problem = held_on_refusal(assignment, held_on, meeting=locked, today=today)
+        require(not problem, problem)
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.status = ProgressMeeting.Status.HELD
@@ -88,6 +177,7 @@ def meeting_record(
         schedule_next_meeting(assignment, after=held_on)
         # The worker looks at the trend; a sweep catches up if it is lost.
         enqueue_on_commit("check_meeting_drift", locked.pk)
+        events.meeting_recorded(locked, user)
     meeting.refresh_from_db()
     return meeting
 

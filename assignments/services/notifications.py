@@ -14,7 +14,9 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from ..models import Assignment, Notification
+from ..constants import DEFAULT_DELIVERY, Delivery, NotificationKind
+from ..exceptions import Refused
+from ..models import Assignment, Notification, NotificationPreference
 
 
 def assignment_url(assignment_id: int) -> str:
@@ -68,8 +70,48 @@ def notifications_record(notes: Iterable[Notification | None]) -> int:
         )
     )
     new = [n for n in rows if (n.recipient_id, n.key) not in known]
+    deliveries_apply(new)
     Notification.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     return len(new)
+
+
+def deliveries_apply(notes: list[Notification]) -> None:
+    """Set how each notification reaches its recipient, from their choices (one query)."""
+    if not notes:
+        return
+    chosen = {
+        (user_id, kind): delivery
+        for user_id, kind, delivery in NotificationPreference.objects.filter(
+            user_id__in={n.recipient_id for n in notes}, kind__in={n.kind for n in notes}
+        ).values_list("user_id", "kind", "delivery")
+    }
+    for n in notes:
+        n.delivery = chosen.get(
+            (n.recipient_id, n.kind), DEFAULT_DELIVERY[NotificationKind(n.kind)]
+        )
+
+
+def preferences_of(user: Any) -> dict[str, str]:
+    """The user's delivery for every kind: their choice, or the default."""
+    chosen = dict(
+        NotificationPreference.objects.filter(user_id=user.pk).values_list("kind", "delivery")
+    )
+    return {kind: chosen.get(kind, DEFAULT_DELIVERY[kind]) for kind in NotificationKind}
+
+
+def preferences_update(*, user: Any, choices: dict[str, str]) -> dict[str, str]:
+    """Record the user's choice of delivery per kind (only for kinds and deliveries known)."""
+    unknown = {k for k in choices if k not in NotificationKind.values} | {
+        v for v in choices.values() if v not in Delivery.values
+    }
+    if unknown:
+        raise Refused(f"Unknown notification setting(s): {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        for kind, delivery in choices.items():
+            NotificationPreference.objects.update_or_create(
+                user_id=user.pk, kind=kind, defaults={"delivery": delivery}
+            )
+    return preferences_of(user)
 
 
 def notification_email(notification: Notification) -> EmailMultiAlternatives:
@@ -101,7 +143,9 @@ def send_pending_emails(*, batch: int = 200) -> int:
         with transaction.atomic():
             rows = list(
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(emailed_at__isnull=True, created_at__gte=cutoff)
+                .filter(
+                    emailed_at__isnull=True, delivery=Delivery.IMMEDIATE, created_at__gte=cutoff
+                )
                 .select_related("recipient")
                 .order_by("created_at", "id")[:batch]
             )
@@ -120,6 +164,54 @@ def send_pending_emails(*, batch: int = 200) -> int:
                     )
                     raise
                 sent += 1
+
+
+def digest_email(recipient: Any, notes: list[Notification]) -> EmailMultiAlternatives:
+    """One message with everything a person chose to receive as a daily digest."""
+    context: dict[str, Any] = {
+        "recipient": recipient,
+        "notifications": notes,
+        "site": settings.SITE_URL.rstrip("/"),
+        "settings_link": settings.SITE_URL.rstrip("/") + reverse("notifications:settings"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[Interim] Your daily digest: {len(notes)} update(s)",
+        body=render_to_string("notifications/digest.txt", context),
+        to=[recipient.email],
+    )
+    message.attach_alternative(render_to_string("notifications/digest.html", context), "text/html")
+    return message
+
+
+def send_digests(*, max_age_days: int = 7) -> int:
+    """E-mail each person one digest of their digest notifications not e-mailed yet; returns
+    how many digests were sent. Claimed before sending like `send_pending_emails`, so a
+    second run (or a duplicated beat) sends nothing twice."""
+    cutoff = timezone.now() - timedelta(days=max_age_days)
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(emailed_at__isnull=True, delivery=Delivery.DIGEST, created_at__gte=cutoff)
+            .select_related("recipient", "assignment")
+            .order_by("recipient_id", "created_at", "id")
+        )
+        if not rows:
+            return 0
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=timezone.now())
+    by_recipient: dict[int, list[Notification]] = {}
+    for n in rows:
+        by_recipient.setdefault(n.recipient_id, []).append(n)
+    sent = 0
+    with get_connection() as connection:
+        for notes in by_recipient.values():
+            try:
+                connection.send_messages([digest_email(notes[0].recipient, notes)])
+            except Exception:
+                unsent = [n.pk for group in list(by_recipient.values())[sent:] for n in group]
+                Notification.objects.filter(pk__in=unsent).update(emailed_at=None)
+                raise
+            sent += 1
+    return sent
 
 
 def notification_mark_read(*, notification: Notification, user: Any) -> Notification:

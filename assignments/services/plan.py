@@ -11,6 +11,7 @@ from django.utils import timezone
 from .. import access
 from ..exceptions import Refused
 from ..models import ActionPlan, Assignment, ClientCommitment, Milestone, Party, PlanConfirmation
+from . import events
 from .common import lock, require
 
 
@@ -55,6 +56,30 @@ def action_plan_draft(*, assignment: Assignment, user: Any, summary: str = "") -
     return plan
 
 
+def plan_known_due_dates(plan: ActionPlan) -> dict[str, set[date]]:
+    """The due dates a draft already holds, per kind of row (`milestones`, `commitments`):
+    those saved on it and those of the version before it, which a revision copies. They
+    stay accepted once past; a date that is new or changed may not be."""
+    versions = plan.assignment.action_plans.filter(version__in=(plan.version, plan.version - 1))
+    return {
+        "milestones": set(
+            Milestone.objects.filter(plan__in=versions).values_list("due_date", flat=True)
+        ),
+        "commitments": set(
+            ClientCommitment.objects.filter(plan__in=versions).values_list("due_date", flat=True)
+        ),
+    }
+
+
+def due_date_refusal(due_date: date, *, known: set[date], today: date | None = None) -> str:
+    """Why `due_date` cannot be set on a plan row ("" when it can): a new or changed due
+    date is not in the past."""
+    today = today or timezone.localdate()
+    if due_date < today and due_date not in known:
+        return "A new due date cannot be in the past: choose today or a later day."
+    return ""
+
+
 def action_plan_update(
     *,
     plan: ActionPlan,
@@ -62,9 +87,12 @@ def action_plan_update(
     summary: str,
     milestones: list[dict[str, Any]],
     commitments: list[dict[str, Any]],
+    today: date | None = None,
 ) -> ActionPlan:
     """Rewrite a draft plan. Any confirmation already given is withdrawn: it was for
-    the text as it was. `milestones` and `commitments` are lists of field dicts."""
+    the text as it was. `milestones` and `commitments` are lists of field dicts; a
+    delivered commitment stays as it was. `today` is the day of the change (the demo's
+    back-story passes its own)."""
     access.check("draft_plan", plan.assignment, user)
     with transaction.atomic():
         locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
@@ -72,15 +100,26 @@ def action_plan_update(
             locked.is_editable,
             f"Action plan v{locked.version} is confirmed and is never edited: draft a revision.",
         )
+        known = plan_known_due_dates(locked)
+        for kind, rows in (("milestones", milestones), ("commitments", commitments)):
+            for row in rows:
+                if isinstance(row.get("due_date"), date):
+                    problem = due_date_refusal(row["due_date"], known=known[kind], today=today)
+                    require(not problem, f"{row.get('title') or row.get('description')}: {problem}")
         locked.summary = summary
         locked.save(update_fields=["summary"])
-        locked.confirmations.all().delete()
+        withdrawn = locked.confirmations.all().delete()[0] > 0
         locked.milestones.all().delete()
-        locked.commitments.all().delete()
+        locked.commitments.filter(delivered_on__isnull=True).delete()
         Milestone.objects.bulk_create(Milestone(plan=locked, **m) for m in milestones)
         ClientCommitment.objects.bulk_create(
             ClientCommitment(plan=locked, **c) for c in commitments
         )
+        if milestones:
+            # Ready for confirmation: asked once per draft, and again when a change
+            # withdrew confirmations already given.
+            round_key = f"withdrawn-{timezone.now().timestamp()}" if withdrawn else "ready"
+            events.plan_to_confirm(locked, user, round_key=round_key, confirmed=())
     plan.refresh_from_db()
     return plan
 
@@ -113,6 +152,7 @@ def action_plan_confirm(*, plan: ActionPlan, user: Any) -> ActionPlan:
             assignment.action_plans.filter(
                 status=ActionPlan.Status.CONFIRMED, version__lt=locked.version
             ).update(status=ActionPlan.Status.SUPERSEDED)
+            events.plan_confirmed(locked)
     plan.refresh_from_db()
     return plan
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from partners.validators import currency_code, currency_normalised
 
 from .. import access
 from ..exceptions import Refused
 from ..models import Assignment, Candidacy, NegotiationRound
+from . import events
 from .common import require
 
 OPEN_CANDIDACY = (Candidacy.Status.SHORTLISTED, Candidacy.Status.PRESENTED)
@@ -48,11 +52,36 @@ def candidacy_vet(*, candidacy: Candidacy, user: Any, **fields: Any) -> Candidac
     )
     unknown = set(fields) - set(Candidacy.VETTING_EDITABLE)
     require(not unknown, f"Unknown vetting field(s): {', '.join(sorted(unknown))}.")
+    if "currency" in fields:
+        fields["currency"] = currency_normalised(fields["currency"])
+        _require_valid(currency_code, fields["currency"])
+    if fields.get("proposed_day_rate") is not None:
+        fields["proposed_day_rate"] = _money(fields["proposed_day_rate"])
     for name, value in fields.items():
         setattr(candidacy, name, value)
-    candidacy.full_clean()
+    try:
+        candidacy.full_clean()
+    except ValidationError as exc:
+        raise Refused(" ".join(exc.messages)) from exc
     candidacy.save()
     return candidacy
+
+
+def _require_valid(validator: Any, value: Any) -> None:
+    try:
+        validator(value)
+    except ValidationError as exc:
+        raise Refused(" ".join(exc.messages)) from exc
+
+
+def _money(value: Decimal | str | int) -> Decimal:
+    """A day rate as a positive amount, or a refusal saying so."""
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise Refused(f"“{value}” is not an amount of money.") from exc
+    require(amount.is_finite() and amount > 0, "A day rate must be positive.")
+    return amount
 
 
 def candidacy_present(*, candidacy: Candidacy, user: Any, justification: str = "") -> Candidacy:
@@ -77,6 +106,7 @@ def candidacy_present(*, candidacy: Candidacy, user: Any, justification: str = "
     candidacy.presented_at = timezone.now()
     candidacy.low_fit_justification = justification
     candidacy.save(update_fields=["status", "presented_at", "low_fit_justification"])
+    events.candidate_presented(candidacy, user)
     return candidacy
 
 
@@ -92,8 +122,7 @@ def negotiation_round_record(
     """Record one offer of the day-rate negotiation; `agreed` settles the rate."""
     access.check("negotiate", candidacy.assignment, user)
     require(candidacy.status in OPEN_CANDIDACY, "The negotiation is closed for this candidacy.")
-    day_rate = Decimal(day_rate)
-    require(day_rate > 0, "A day rate must be positive.")
+    day_rate = _money(day_rate)
     require(offered_by in NegotiationRound.Side.values, "Say who made the offer.")
     with transaction.atomic():
         Candidacy.objects.select_for_update().filter(pk=candidacy.pk).exists()

@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransition
 from .. import access
 from ..exceptions import AssignmentChanged
 from ..models import Assignment, AuditReport, Candidacy, ProgressMeeting, TransitionRecord
+from . import events
 from .common import require
 from .drift import audit_report_record_drift, drift_store_on_assignment
 from .flags import flags_close_with
@@ -108,10 +109,16 @@ def assignment_select_manager(
             assignment, user, "select_manager", comment=comment, args=(candidacy,), check=check
         )
         assert isinstance(candidacy, Candidacy)
+        not_retained = list(
+            assignment.candidacies.exclude(pk=candidacy.pk)
+            .filter(status=Candidacy.Status.PRESENTED)
+            .values_list("manager_id", flat=True)
+        )
         assignment.candidacies.exclude(pk=candidacy.pk).filter(
             status__in=[Candidacy.Status.SHORTLISTED, Candidacy.Status.PRESENTED]
         ).update(status=Candidacy.Status.DECLINED)
         Candidacy.objects.filter(pk=candidacy.pk).update(status=Candidacy.Status.SELECTED)
+        events.manager_chosen(candidacy, user, not_retained)
     return record
 
 
@@ -150,6 +157,7 @@ def assignment_accept_audit(
         )
         drift_store_on_assignment(report.reading)
         assignment.refresh_from_db(fields=["gap_drift", "gap_drift_at"])
+        events.audit_accepted(report, user)
     return record
 
 
@@ -161,6 +169,7 @@ def assignment_start_progress(
     with transaction.atomic():
         record = _perform(assignment, user, "start_progress", comment=comment, args=(today,))
         schedule_next_meeting(assignment, after=today)
+        events.transition_performed(record, user)
     return record
 
 
@@ -173,9 +182,12 @@ def assignment_start_realignment(
     def check() -> None:
         require(reason, "Say why the assignment needs a realignment.")
 
-    return _perform(
-        assignment, user, "start_realignment", comment=comment, args=(reason,), check=check
-    )
+    with transaction.atomic():
+        record = _perform(
+            assignment, user, "start_realignment", comment=comment, args=(reason,), check=check
+        )
+        events.transition_performed(record, user)
+    return record
 
 
 def assignment_resume_progress(
@@ -185,6 +197,7 @@ def assignment_resume_progress(
     with transaction.atomic():
         record = _perform(assignment, user, "resume_progress", comment=comment)
         schedule_next_meeting(assignment, after=timezone.localdate())
+        events.transition_performed(record, user)
     return record
 
 
@@ -208,6 +221,7 @@ def assignment_complete(
             assignment, user, "complete", comment=comment, args=(outcome,), check=check
         )
         _close(assignment, user, "Closed with the assignment (completed).")
+        events.transition_performed(record, user)
     return record
 
 
@@ -223,6 +237,7 @@ def assignment_cancel(
     with transaction.atomic():
         record = _perform(assignment, user, "cancel", comment=comment, args=(reason,), check=check)
         _close(assignment, user, "Closed with the assignment (cancelled).")
+        events.transition_performed(record, user)
     return record
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -41,6 +42,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "interim.middleware.MethodNotAllowedPageMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -91,6 +93,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Axes' page, told when the pause ends (axes itself gives the template a duration only).
+AXES_LOCKOUT_CALLABLE = "interim.lockout.lockout_response"
 AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -132,8 +136,38 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Interim <interim@
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "permission_denied_on_one_line": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": "ext://interim.log.permission_denied_on_one_line",
+        },
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's records reach the console once, through the root's handler (Django's own
+        # console handler would print them a second time when DEBUG is on). Naming "django"
+        # resets its children, so the dev server's request lines get their format back here.
+        "django": {"handlers": ["mail_admins"]},
+        "django.request": {"filters": ["permission_denied_on_one_line"]},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Interim's own settings (see DESIGN.md) ---------------------------------------------
@@ -206,6 +240,9 @@ CELERY_BEAT_SCHEDULER = "interim.beat:SeededDatabaseScheduler"
 # Every periodic schedule, in one place. The sweeps work from dates in the database and
 # record each notification and flag once per key, so running them often costs a few
 # queries and sends nothing twice; the interval only bounds how late a reminder can be.
+# The hour (in TIME_ZONE) of the daily digest e-mail.
+NOTIFICATION_DIGEST_HOUR = env.int("INTERIM_DIGEST_HOUR", default=7)
+
 CELERY_BEAT_SCHEDULE = {
     # Meetings due within REVIEW_REMINDER_DAYS: remind the three parties; overdue ones:
     # flag and escalate to the director. Hourly, so a meeting moved today is seen today.
@@ -234,6 +271,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-emails": {
         "task": "assignments.tasks.send_pending_emails",
         "schedule": 10 * 60,
+    },
+    # The daily digest of the notifications people chose to receive that way, at 07:00
+    # in TIME_ZONE (crontab: in seconds, a restart would shift it).
+    "send-digests": {
+        "task": "assignments.tasks.send_digests",
+        "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
     },
 }
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assignments.demo.data import PASSWORD
 from assignments.demo.scale import demo_world_scale
 from assignments.demo.world import demo_world_build
+from assignments.services import events
 
 
 class Command(BaseCommand):
@@ -20,10 +21,13 @@ class Command(BaseCommand):
         if scale < 0:
             raise CommandError("--scale must be zero or more.")
         started = time.monotonic()
-        cast, built = demo_world_build()
-        self.stdout.write("Demo world built." if built else "Demo world already present.")
+        # The world's back-story is history, not news: no event notification is recorded.
+        with events.quiet():
+            cast, built = demo_world_build()
+            self.stdout.write("Demo world built." if built else "Demo world already present.")
+            if scale:
+                demo_world_scale(cast, scale, seed=seed)
         if scale:
-            demo_world_scale(cast, scale, seed=seed)
             self.stdout.write(f"Added {scale} assignments in {time.monotonic() - started:.1f} s.")
         self.stdout.write(
             "Sign in as director@demo.test, manager@demo.test, client@demo.test or "
