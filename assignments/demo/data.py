@@ -91,18 +91,151 @@ VETTING = {
     "internal_notes": "Margin discussed internally; keep the firm's fee at 25%.",
 }
 AGREED_DAY_RATE = "1400"
-MEETING_SUMMARIES = [
-    "Diagnostic shared; the committee backs the plan. One analyst still missing.",
-    "Milestones on track; the consulting budget is not released yet.",
-]
-# The gap level of each dimension at the first held meeting; it worsens by one a meeting.
-MEETING_LEVELS = [1, 1, 0, 2, 1, 0]
-OPPORTUNITIES = [
-    "The CFO mentioned a need for an interim treasurer.",
-    "The group plans a second plant: a project director may be needed in spring.",
-    "The HR director is leaving in June; an interim could bridge the search.",
-    "A subsidiary in Spain needs a turnaround manager.",
-]
+# What an audit finds per dimension, at each gap level (0 aligned … 3 critical).
+FINDING_TEXTS = {
+    "objectives": (
+        "The announced objectives are the ones the executive committee works to.",
+        "The objectives hold; one target is more ambitious than the brief says.",
+        "The board expects cost cuts as much as the announced objectives.",
+        "The real objective is to prepare a sale, which the brief does not say.",
+    ),
+    "context": (
+        "The context is as described: a stable team and a supportive works council.",
+        "A recent reorganisation still weighs on two departments.",
+        "The merger is not digested: two cultures, two ERPs, a tense works council.",
+        "A social conflict is under way that nobody mentioned during the brief.",
+    ),
+    "skills": (
+        "The skills requested are the ones the situation needs.",
+        "The right skills; change management matters more than the brief says.",
+        "The situation calls for restructuring experience the brief did not ask for.",
+        "The role needs a different profile altogether: a negotiator with the banks.",
+    ),
+    "resources": (
+        "The team and the budget announced are in place.",
+        "One analyst of the team is still to be hired; the budget is there.",
+        "Half the project team is missing and the budget is released quarter by quarter.",
+        "The project team has one person, not four; no budget is released yet.",
+    ),
+    "expectations": (
+        "The board's expectations match the brief.",
+        "The board wants weekly rather than monthly reporting.",
+        "The board expects savings the brief did not mention.",
+        "The shareholders expect results within weeks, not months.",
+    ),
+    "timeline": (
+        "The schedule holds.",
+        "The schedule holds if the resources arrive by month one.",
+        "The first milestone will slip by a month; the end date can hold.",
+        "The schedule cannot hold: the end date needs six more months.",
+    ),
+}
+
+
+def findings_at(levels):
+    """An audit's findings at these gap levels, one per dimension in DIMENSIONS order."""
+    return {
+        d: (FINDING_TEXTS[d][level], level) for d, level in zip(FINDING_TEXTS, levels, strict=True)
+    }
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A held progress meeting of the demo's back-story."""
+
+    summary: str
+    levels: tuple  # gap level per dimension, in DIMENSIONS order
+    workload: int
+    strain: int
+    opportunities: str = ""
+    days_late: int = 0  # held this many days after its scheduled date
+
+
+# Each hand-made assignment's audit levels and held meetings: different partnerships,
+# different drifts (the drift of each is in the comment).
+STORIES = {
+    # 28: a few minor gaps, a significant one on resources.
+    "plan": {"audit": (1, 0, 1, 2, 1, 0)},
+    # 17, then 22 at the first meeting.
+    "running": {
+        "audit": (0, 1, 0, 1, 0, 1),
+        "meetings": (
+            Meeting(
+                "ERP cut-over plan agreed with the IT steering committee; two analysts "
+                "are still to be assigned.",
+                (0, 1, 0, 2, 0, 1),
+                3,
+                2,
+                "The CFO mentioned a need for an interim treasurer.",
+            ),
+        ),
+    },
+    # 56 with a critical gap on resources; the meetings drift further.
+    "late": {
+        "audit": (1, 2, 1, 3, 2, 1),
+        "meetings": (
+            Meeting(
+                "Night shift reorganised; on-time delivery up from 78% to 84%.",
+                (1, 1, 0, 2, 1, 1),
+                4,
+                3,
+                "The group plans a second plant: a project director may be needed in spring.",
+            ),
+            Meeting(
+                "Maintenance budget frozen by the group; two lines stopped for a week.",
+                (2, 2, 1, 3, 2, 2),
+                5,
+                4,
+                days_late=1,
+            ),
+        ),
+    },
+    # 67: the client's resources and expectations moved away from the plan.
+    "realign": {
+        "audit": (2, 2, 1, 3, 2, 2),
+        "meetings": (
+            Meeting(
+                "Export budget frozen by the board; the distributor search is on hold.",
+                (2, 1, 1, 3, 3, 2),
+                4,
+                4,
+                "A subsidiary in Spain needs a turnaround manager.",
+            ),
+        ),
+    },
+    # 22, then better at each meeting.
+    "done": {
+        "audit": (0, 1, 1, 1, 1, 0),
+        "meetings": (
+            Meeting(
+                "Three successor candidates interviewed with the family council.",
+                (0, 1, 1, 1, 0, 0),
+                3,
+                2,
+                "The HR director is leaving in June; an interim could bridge the search.",
+                days_late=2,
+            ),
+            Meeting(
+                "Successor chosen; handover plan signed by the family council.",
+                (0, 0, 0, 1, 0, 0),
+                2,
+                1,
+            ),
+        ),
+    },
+    # 33: just under the threshold.
+    "other": {
+        "audit": (1, 1, 0, 1, 2, 1),
+        "meetings": (
+            Meeting(
+                "Refinancing term sheet received from two banks; covenant talks next.",
+                (1, 1, 0, 1, 1, 1),
+                3,
+                3,
+            ),
+        ),
+    },
+}
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ from assignments.models import (
 )
 from partners.models import User
 
-from .data import BRIEF, FINDINGS, SKILLS
+from .data import BRIEF, FINDING_TEXTS, SKILLS, STORIES
+from .world import working_day_before
 
 
 def demo_world_scale(cast, n, *, seed=None):
@@ -52,6 +53,7 @@ class ScaleBuilder:
         (State.COMPLETED, 16),
         (State.CANCELLED, 6),
     ]
+    SUMMARIES = [m.summary for story in STORIES.values() for m in story.get("meetings", ())]
     PATH = [
         State.BRIEF,
         State.SELECTION,
@@ -234,17 +236,23 @@ class ScaleBuilder:
         )
         a.started_on = self.today - timedelta(days=rng.randrange(10, 200))
         running = a.state in RUNNING_STATES
-        held = rng.randint(0, 4)
-        for k in range(held):
+        # Held meetings a cadence apart on working days, all in the past; the next one
+        # after the last held.
+        last = a.started_on
+        for _ in range(rng.randint(0, 4)):
+            day = working_day_before(last + timedelta(days=28))
+            if day >= self.today:
+                break
+            last = day
             ratings = {d: max(0, min(3, lvl + rng.randint(-1, 1))) for d, lvl in levels.items()}
             rows["meetings"].append(
                 (
                     ProgressMeeting(
                         assignment=a,
-                        scheduled_for=a.started_on + timedelta(days=28 * (k + 1)),
+                        scheduled_for=day,
                         status=ProgressMeeting.Status.HELD,
-                        held_on=a.started_on + timedelta(days=28 * (k + 1)),
-                        summary="Generated meeting.",
+                        held_on=day,
+                        summary=rng.choice(self.SUMMARIES),
                         manager_workload=rng.randint(1, 5),
                         manager_strain=rng.randint(1, 5),
                         drift_score=gap_drift(ratings),
@@ -258,7 +266,12 @@ class ScaleBuilder:
                 (
                     ProgressMeeting(
                         assignment=a,
-                        scheduled_for=self.today + timedelta(days=rng.randrange(-10, 28)),
+                        scheduled_for=working_day_before(
+                            max(
+                                last + timedelta(days=3),
+                                self.today + timedelta(days=rng.randrange(-10, 28)),
+                            )
+                        ),
                     ),
                     None,
                 )
@@ -285,7 +298,7 @@ class ScaleBuilder:
         )
         reports = AuditReport.objects.bulk_create([r for r, _ in rows["reports"]])
         AuditFinding.objects.bulk_create(
-            AuditFinding(report=r, dimension=d, finding=FINDINGS[d][0], gap_level=lvl)
+            AuditFinding(report=r, dimension=d, finding=FINDING_TEXTS[d][lvl], gap_level=lvl)
             for r, (_, levels) in zip(reports, rows["reports"], strict=True)
             for d, lvl in levels.items()
         )

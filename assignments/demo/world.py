@@ -21,12 +21,20 @@ from .data import (
     BRIEF,
     DEMO_SCRIPT,
     FINDINGS,
-    MEETING_LEVELS,
-    MEETING_SUMMARIES,
-    OPPORTUNITIES,
+    STORIES,
     VETTING,
+    findings_at,
 )
 from .people import demo_people
+
+SATURDAY = 5
+
+
+def working_day_before(day):
+    """`day`, or the Friday before it when it falls on a weekend."""
+    while day.weekday() >= SATURDAY:
+        day -= timedelta(days=1)
+    return day
 
 
 class World:
@@ -111,9 +119,9 @@ class World:
         report.refresh_from_db()
         return report
 
-    def to_action_plan(self, a, manager):
+    def to_action_plan(self, a, manager, *, findings=None):
         self.to_audit(a, manager)
-        report = self.submit(self.audit_report(a, manager), manager)
+        report = self.submit(self.audit_report(a, manager, findings=findings), manager)
         services.assignment_accept_audit(assignment=a, user=self.director, report=report)
         return report
 
@@ -140,30 +148,48 @@ class World:
             services.action_plan_confirm(plan=plan, user=user)
         return plan
 
-    def to_in_progress(self, a, manager, held_meetings=0):
-        self.to_action_plan(a, manager)
+    def to_in_progress(self, a, manager, meetings=(), *, findings=None, next_due=None):
+        """Run the assignment; `meetings` are the held meetings of its back-story.
+
+        They are laid out backwards from `next_due` (the meeting scheduled after them, a
+        working day), a cadence apart and each held `days_late` after its scheduled day,
+        so that the services schedule every meeting on the day the story says and the
+        next one after the last held. Without meetings the assignment starts today.
+        """
+        self.to_action_plan(a, manager, findings=findings)
         self.confirm_all(self.plan(a, manager), manager)
-        services.assignment_start_progress(assignment=a, user=self.director)
         today = timezone.localdate()
-        for n in range(held_meetings):
-            meeting = a.meetings.get(status=ProgressMeeting.Status.SCHEDULED)
+        cadence = timedelta(days=a.review_cadence_days)
+        due, held_days = next_due, []
+        for meeting in reversed(meetings):
+            held_on = due - cadence
+            due = working_day_before(held_on - timedelta(days=meeting.days_late))
+            held_days.insert(0, held_on)
+        if held_days and held_days[-1] > today:
+            raise ValueError("The next meeting is too far ahead for the meetings held before.")
+        started = due - cadence if meetings else today
+        services.assignment_start_progress(assignment=a, user=self.director, today=started)
+        for meeting, held_on in zip(meetings, held_days, strict=True):
             services.meeting_record(
-                meeting=meeting,
+                meeting=a.meetings.get(status=ProgressMeeting.Status.SCHEDULED),
                 user=self.director,
-                # Past meetings a cadence apart, the last one today.
-                held_on=today - timedelta(days=28 * (held_meetings - 1 - n)),
-                ratings={
-                    d: min(3, lvl + n) for d, lvl in zip(DIMENSIONS, MEETING_LEVELS, strict=True)
-                },
-                summary=MEETING_SUMMARIES[n % len(MEETING_SUMMARIES)],
-                manager_workload=3,
-                manager_strain=2 + n,
-                opportunities=OPPORTUNITIES[a.pk % len(OPPORTUNITIES)] if n == 0 else "",
+                held_on=held_on,
+                ratings=dict(zip(DIMENSIONS, meeting.levels, strict=True)),
+                summary=meeting.summary,
+                manager_workload=meeting.workload,
+                manager_strain=meeting.strain,
+                opportunities=meeting.opportunities,
             )
 
-    def to_realignment(self, a, manager, *, reason, held_meetings=0):
-        self.to_in_progress(a, manager, held_meetings=held_meetings)
+    def to_realignment(self, a, manager, *, reason, meetings=(), findings=None, next_due=None):
+        self.to_in_progress(a, manager, meetings, findings=findings, next_due=next_due)
         services.assignment_start_realignment(assignment=a, user=self.director, reason=reason)
+
+
+def _story(name):
+    """The audit findings and held meetings of one hand-made assignment."""
+    story = STORIES[name]
+    return {"findings": findings_at(story["audit"]), "meetings": story.get("meetings", ())}
 
 
 def demo_world_build():
@@ -219,26 +245,28 @@ def _demo_assignments(cast):
     )
 
     plan = world.new(meridian, aurelia, "Interim HR Director – reorganisation")
-    world.to_action_plan(plan, manager)
+    world.to_action_plan(plan, manager, findings=_story("plan")["findings"])
     draft_plan = world.plan(plan, manager)
     services.action_plan_confirm(plan=draft_plan, user=director)
     services.action_plan_confirm(plan=draft_plan, user=manager)
 
     running = world.new(meridian, aurelia, "Interim CIO – ERP roll-out")
-    world.to_in_progress(running, manager, held_meetings=1)
     # The next review is due within the reminder window; a commitment is overdue.
-    running.meetings.filter(status=ProgressMeeting.Status.SCHEDULED).update(
-        scheduled_for=today + timedelta(days=max(settings.REVIEW_REMINDER_DAYS - 1, 0))
-    )
-    ClientCommitment.objects.filter(plan__assignment=running).update(
-        due_date=today - timedelta(days=5), delivered_on=None
-    )
+    soon = today + timedelta(days=max(settings.REVIEW_REMINDER_DAYS - 1, 0))
+    while soon.weekday() >= SATURDAY and soon > today:
+        soon -= timedelta(days=1)
+    world.to_in_progress(running, manager, **_story("running"), next_due=soon)
+    ClientCommitment.objects.filter(
+        plan__assignment=running, description=DEMO_SCRIPT.commitments[0][1]
+    ).update(due_date=today - timedelta(days=5), delivered_on=None)
 
     late = world.new(meridian, aurelia, "Interim Plant Manager – Lyon site")
-    world.to_in_progress(late, u["sofia.marin@demo.test"], held_meetings=2)
-    # This review should have happened four days ago.
-    late.meetings.filter(status=ProgressMeeting.Status.SCHEDULED).update(
-        scheduled_for=today - timedelta(days=4)
+    # This review should have happened four days ago (or on the working day before).
+    world.to_in_progress(
+        late,
+        u["sofia.marin@demo.test"],
+        **_story("late"),
+        next_due=working_day_before(today - timedelta(days=4)),
     )
 
     realign = world.new(meridian, aurelia, "Interim Sales Director – export relaunch")
@@ -246,11 +274,14 @@ def _demo_assignments(cast):
         realign,
         manager,
         reason="The export budget promised in the plan was frozen by the board.",
-        held_meetings=1,
+        **_story("realign"),
+        next_due=working_day_before(today + timedelta(days=12)),
     )
 
     done = world.new(meridian, aurelia, "Interim CEO – family succession")
-    world.to_in_progress(done, manager, held_meetings=2)
+    world.to_in_progress(
+        done, manager, **_story("done"), next_due=working_day_before(today - timedelta(days=9))
+    )
     services.assignment_complete(
         assignment=done,
         user=director,
@@ -268,7 +299,12 @@ def _demo_assignments(cast):
     # The other firm and the other client, so that the walls can be seen.
     other = World(director=u["james.whitaker@demo.test"], client=u["katrin.vogel@demo.test"])
     nb = other.new(northbridge, castellan, "Interim Finance Director – refinancing")
-    other.to_in_progress(nb, u["hannah.kowalski@demo.test"], held_meetings=1)
+    other.to_in_progress(
+        nb,
+        u["hannah.kowalski@demo.test"],
+        **_story("other"),
+        next_due=working_day_before(today + timedelta(days=9)),
+    )
     nb2 = other.new(northbridge, castellan, "Interim Transformation Lead")
     other.to_selection(nb2)
     other.candidate(nb2, manager, present=False)

@@ -7,7 +7,20 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Q
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from .. import access
@@ -25,6 +38,43 @@ from ..models import (
 from .scoping import firm_assignments, lifecycle_order
 
 
+# The order in which a director reads open flags: the manager used as a fuse by the
+# client and a manager worn out come before a drifting brief, and late paperwork last.
+FLAG_URGENCY = [
+    Flag.Kind.FUSE_RISK,
+    Flag.Kind.MANAGER_STRAIN,
+    Flag.Kind.GAP_DRIFT,
+    Flag.Kind.DIRECTION_CHANGE,
+    Flag.Kind.REVIEW_OVERDUE,
+    Flag.Kind.AUDIT_OVERDUE,
+]
+REVIEW_WINDOW_DAYS = 90
+
+
+def review_punctuality(meetings: QuerySet[ProgressMeeting], today: date) -> dict[str, int]:
+    """Progress meetings due in the last 90 days, and how many were held on time.
+
+    A meeting is due on its scheduled date, or on the day it was held if that came first;
+    one still scheduled counts once that date is past (it is overdue). It is on time when it
+    was held no later than its scheduled date; late, missed and overdue ones are not.
+    """
+    held = ProgressMeeting.Status.HELD
+    due_on = Case(
+        When(status=held, held_on__lt=F("scheduled_for"), then=F("held_on")),
+        default=F("scheduled_for"),
+        output_field=DateField(),
+    )
+    return (
+        meetings.annotate(due_on=due_on)
+        .filter(due_on__gte=today - timedelta(days=REVIEW_WINDOW_DAYS), due_on__lte=today)
+        .exclude(status=ProgressMeeting.Status.SCHEDULED, scheduled_for__gte=today)
+        .aggregate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(status=held, held_on__lte=F("scheduled_for"))),
+        )
+    )
+
+
 def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:
     """The firm's portfolio: pipeline, what needs attention, meetings, new business."""
     today = today or timezone.localdate()
@@ -35,22 +85,35 @@ def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:
     active = mine.filter(state__in=ACTIVE_STATES)
     pipeline_rows = dict(mine.values_list("state").annotate(n=Count("pk")).order_by())
     pipeline = [(value, label, pipeline_rows.get(value, 0)) for value, label in State.choices]
-    flags = list(
-        Flag.objects.filter(in_scope, resolved_at=None)
-        .select_related("assignment__client")
-        .order_by("raised_at")[:15]
+    open_flags = Flag.objects.filter(in_scope, resolved_at=None)
+    # One line per assignment and kind of flag (two overdue commitments are one fuse risk
+    # to act on), the most urgent kind first and, within a kind, the newest first.
+    urgency = Case(
+        *(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(FLAG_URGENCY)),
+        default=Value(len(FLAG_URGENCY)),
+        output_field=IntegerField(),
     )
-    flag_counts = dict(
-        Flag.objects.filter(in_scope, resolved_at=None)
-        .values_list("kind")
-        .annotate(n=Count("pk"))
+    flag_rows = list(
+        open_flags.values("assignment_id", "assignment__title", "assignment__client__name", "kind")
+        .annotate(n=Count("pk"), latest=Max("raised_at"), urgency=urgency)
+        .order_by("urgency", "-latest", "assignment_id")[:15]
+    )
+    kind_labels = dict(Flag.Kind.choices)
+    flags = [{**row, "label": kind_labels.get(row["kind"], row["kind"])} for row in flag_rows]
+    # Per kind: open flags, and the assignments they are on (what the list filter shows).
+    flag_counts = {
+        row["kind"]: (row["n"], row["assignments"])
+        for row in open_flags.values("kind")
+        .annotate(n=Count("pk"), assignments=Count("assignment", distinct=True))
         .order_by()
-    )
+    }
     meetings = ProgressMeeting.objects.filter(in_scope, status=ProgressMeeting.Status.SCHEDULED)
+    # One line per assignment, the longest overdue first.
     overdue_reviews = list(
         meetings.filter(scheduled_for__lt=today)
-        .select_related("assignment__client")
-        .order_by("scheduled_for")[:10]
+        .values("assignment_id", "assignment__title", "assignment__client__name")
+        .annotate(due=Min("scheduled_for"), n=Count("pk"))
+        .order_by("due", "assignment_id")[:10]
     )
     upcoming = list(
         meetings.filter(scheduled_for__gte=today, scheduled_for__lte=today + timedelta(days=14))
@@ -83,7 +146,7 @@ def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:
             due_date__lt=today,
         )
         .select_related("plan__assignment__client")
-        .order_by("due_date")[:10]
+        .order_by("due_date", "pk")[:10]
     )
     opportunities = list(
         ProgressMeeting.objects.filter(in_scope, status=ProgressMeeting.Status.HELD)
@@ -91,22 +154,13 @@ def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:
         .select_related("assignment__client")
         .order_by("-held_on")[:8]
     )
-    since = today - timedelta(days=90)
-    reviews = ProgressMeeting.objects.filter(
-        in_scope, scheduled_for__gte=since, scheduled_for__lt=today
-    ).aggregate(
-        due=Count("pk"),
-        on_time=Count(
-            "pk",
-            filter=Q(status=ProgressMeeting.Status.HELD, held_on__lte=F("scheduled_for")),
-        ),
-    )
+    reviews = review_punctuality(ProgressMeeting.objects.filter(in_scope), today)
     figures = active.aggregate(active=Count("pk"), drift=Avg("gap_drift"))
     return {
         "pipeline": pipeline,
         "flags": flags,
-        "flag_counts": [(k, label, flag_counts.get(k, 0)) for k, label in Flag.Kind.choices],
-        "open_flag_total": sum(flag_counts.values()),
+        "flag_counts": [(k, label, *flag_counts.get(k, (0, 0))) for k, label in Flag.Kind.choices],
+        "open_flag_total": sum(n for n, _ in flag_counts.values()),
         "overdue_reviews": overdue_reviews,
         "upcoming": upcoming,
         "audits_due": audits_due,
@@ -115,6 +169,7 @@ def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:
         "opportunities": opportunities,
         "active_count": figures["active"],
         "average_drift": round(figures["drift"]) if figures["drift"] is not None else None,
+        "review_window_days": REVIEW_WINDOW_DAYS,
         "reviews_due": reviews["due"],
         "reviews_on_time": reviews["on_time"],
         "reviews_on_time_pct": round(100 * reviews["on_time"] / reviews["due"])
