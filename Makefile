@@ -22,6 +22,8 @@ seed: migrate
 
 # Web, worker and beat together (bin/run), after one run of every sweep so that the demo
 # world's reminders and flags are there at once (beat's first tick is one interval away).
+# Links in the e-mails they send point at the address served (unless INTERIM_SITE_URL is set).
+run: export INTERIM_SITE_URL ?= http://$(HOST):$(PORT)
 run: seed
 	mkdir -p var/broker/queue var/broker/control
 	$(BIN)/python manage.py run_sweeps

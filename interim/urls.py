@@ -1,10 +1,18 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from assignments.health import healthz
 from assignments.urls import notification_patterns
 from assignments.views.home import home
 from partners import views as partner_views
+
+
+def favicon(request):
+    """The site's icon for browsers that ask /favicon.ico (admin pages, JSON answers)."""
+    return redirect(static("favicon.svg"))
+
 
 urlpatterns = [
     path("", home, name="home"),
@@ -20,4 +28,5 @@ urlpatterns = [
     path("notifications/", include(notification_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
