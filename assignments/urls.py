@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import audit, brief, detail, flags, lists, meetings, notifications, plan, selection
+from .views import (
+    audit,
+    brief,
+    channel,
+    detail,
+    flags,
+    lists,
+    meetings,
+    notifications,
+    plan,
+    selection,
+)
 
 app_name = "assignments"
 
@@ -53,6 +64,7 @@ urlpatterns = [
         name="meeting_missed",
     ),
     path("<int:pk>/flags/<int:flag_id>/resolve/", flags.flag_resolve, name="flag_resolve"),
+    path("<int:pk>/channel/", channel.channel, name="channel"),
 ]
 
 notification_patterns = (
@@ -60,6 +72,7 @@ notification_patterns = (
         path("", notifications.notification_list, name="list"),
         path("<int:notification_id>/read/", notifications.notification_read, name="read"),
         path("read-all/", notifications.notification_read_all, name="read_all"),
+        path("settings/", notifications.notification_settings, name="settings"),
     ],
     "notifications",
 )

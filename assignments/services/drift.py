@@ -8,9 +8,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from ..constants import CRITICAL_LEVEL, FINAL_STATES
+from ..constants import CRITICAL_LEVEL, FINAL_STATES, NotificationKind
 from ..drift import gap_drift
 from ..models import Assignment, AuditReport, Dimension, DriftReading, Flag, GapLevel
 from .common import drift_weights
@@ -122,7 +123,15 @@ def audit_drift_flag(audit_report_id: int) -> Found | dict[str, int]:
                 else "The report is accepted; this score starts the assignment's drift history."
             )
         )
-        note = notification_for(a, "director", f"audit_submitted:{report.pk}", subject, body)
+        note = notification_for(
+            a,
+            "director",
+            f"audit_submitted:{report.pk}",
+            subject,
+            body,
+            kind=NotificationKind.AUDIT,
+            url=reverse("assignments:audit_edit", kwargs={"pk": a.pk, "report_id": report.pk}),
+        )
         found = record(flags=flags, notes=[note])
         DriftReading.objects.filter(pk=reading.pk).update(checked_at=timezone.now())
     return found
@@ -181,7 +190,12 @@ def meeting_drift_check(meeting_id: int) -> Found | dict[str, int]:
                 flags=[Flag(assignment=a, kind=Flag.Kind.GAP_DRIFT, key=key, message=message)],
                 notes=[
                     notification_for(
-                        a, "director", key, f"Gap drift worsening – {a.title}", message
+                        a,
+                        "director",
+                        key,
+                        f"Gap drift worsening – {a.title}",
+                        message,
+                        anchor="flags",
                     )
                 ],
             )

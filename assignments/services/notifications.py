@@ -34,10 +34,19 @@ ROLE_REASONS = {
 
 
 def notification_for(
-    assignment: Assignment, role: str, key: str, subject: str, body: str
+    assignment: Assignment,
+    role: str,
+    key: str,
+    subject: str,
+    body: str,
+    *,
+    anchor: str = "",
+    url: str = "",
+    kind: str = NotificationKind.REMINDER,
 ) -> Notification | None:
     """An unsaved notification to the person in `role` on the assignment (None if nobody
-    holds it yet), saying why they get it and linking to the assignment."""
+    holds it yet), saying why they get it and linking to the place to act: `url`, or the
+    assignment's page at the section `anchor`."""
     recipient_id = {
         "director": assignment.director_id,
         "manager": assignment.interim_manager_id,
@@ -52,7 +61,8 @@ def notification_for(
         subject=subject[:200],
         body=body,
         reason=ROLE_REASONS[role].format(title=assignment.title)[:200],
-        url=assignment_url(assignment.pk),
+        url=url or assignment_url(assignment.pk) + (f"#{anchor}" if anchor else ""),
+        kind=kind,
     )
 
 

@@ -72,7 +72,10 @@ def review_reminders_send(*, today: date | None = None) -> Found:
                 "(objectives, context, skills, resources, expectations, timeline) and how "
                 "the interim manager is holding up."
             )
-            notes += [notification_for(a, role, key, subject, body) for role in ROLE_REASONS]
+            notes += [
+                notification_for(a, role, key, subject, body, anchor="meetings")
+                for role in ROLE_REASONS
+            ]
         else:
             key = f"review_overdue:{meeting.pk}:{day.isoformat()}"
             late = (today - day).days
@@ -85,7 +88,12 @@ def review_reminders_send(*, today: date | None = None) -> Found:
             )
             notes.append(
                 notification_for(
-                    a, "director", key, f"Progress review overdue – {a.title}", message
+                    a,
+                    "director",
+                    key,
+                    f"Progress review overdue – {a.title}",
+                    message,
+                    anchor="meetings",
                 )
             )
     return record(flags=flags, notes=notes)
@@ -120,6 +128,7 @@ def audit_reminders_send(*, today: date | None = None) -> Found:
                     f"Your situational audit of “{a.title}” is due {_when(due, today)}. Submit "
                     "the report with a finding and a gap level for each of the six dimensions, "
                     "so the director can compare reality with the brief.",
+                    anchor="audit",
                 )
             )
         else:
@@ -132,7 +141,14 @@ def audit_reminders_send(*, today: date | None = None) -> Found:
                 Flag(assignment=a, kind=Flag.Kind.AUDIT_OVERDUE, key=key, message=message)
             )
             notes.append(
-                notification_for(a, "director", key, f"Audit report overdue – {a.title}", message)
+                notification_for(
+                    a,
+                    "director",
+                    key,
+                    f"Audit report overdue – {a.title}",
+                    message,
+                    anchor="audit",
+                )
             )
     return record(flags=flags, notes=notes)
 
@@ -168,7 +184,14 @@ def commitments_sweep(*, today: date | None = None) -> Found:
         )
         flags.append(Flag(assignment=a, kind=Flag.Kind.FUSE_RISK, key=key, message=message))
         notes.append(
-            notification_for(a, "director", key, f"Client commitment overdue – {a.title}", message)
+            notification_for(
+                a,
+                "director",
+                key,
+                f"Client commitment overdue – {a.title}",
+                message,
+                anchor="plan",
+            )
         )
     found = record(flags=flags, notes=notes)
     return merge(found, latest_meetings_sweep())
@@ -218,7 +241,9 @@ def latest_meetings_sweep() -> Found:
                 Flag(assignment=a, kind=Flag.Kind.DIRECTION_CHANGE, key=key, message=message)
             )
             notes.append(
-                notification_for(a, "director", key, f"Change of direction – {a.title}", message)
+                notification_for(
+                    a, "director", key, f"Change of direction – {a.title}", message, anchor="flags"
+                )
             )
         strained = (m.manager_strain or 0) >= level or (m.manager_workload or 0) >= OVERLOADED
         if strained:
@@ -233,6 +258,13 @@ def latest_meetings_sweep() -> Found:
                 Flag(assignment=a, kind=Flag.Kind.MANAGER_STRAIN, key=key, message=message)
             )
             notes.append(
-                notification_for(a, "director", key, f"Manager under strain – {a.title}", message)
+                notification_for(
+                    a,
+                    "director",
+                    key,
+                    f"Manager under strain – {a.title}",
+                    message,
+                    anchor="flags",
+                )
             )
     return record(flags=flags, notes=notes)

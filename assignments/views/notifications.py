@@ -1,5 +1,7 @@
-"""A person's notifications: listed, read one by one or all at once."""
+"""A person's notifications: listed, read one by one or all at once, and how they reach
+them (at once, in a daily digest, or in Interim only)."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,6 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
+from ..constants import DEFAULT_DELIVERY, Delivery, NotificationKind
+from ..services.notifications import preferences_of, preferences_update
 
 PER_PAGE = 30
 
@@ -29,7 +33,12 @@ def notification_read(request, notification_id):
     )
     services.notification_mark_read(notification=notification, user=request.user)
     if request.htmx:
-        return render(request, "notifications/_row.html", {"n": notification})
+        # The row, and the navigation bar's count swapped out of band.
+        return render(
+            request,
+            "notifications/_row_read.html",
+            {"n": notification, "unread_notifications": selectors.unread_count(request.user)},
+        )
     # Follow the stored link only within this site: never an open redirect.
     if request.POST.get("follow") and url_has_allowed_host_and_scheme(
         notification.url, allowed_hosts={request.get_host()}
@@ -44,3 +53,30 @@ def notification_read_all(request):
     n = services.notifications_mark_all_read(user=request.user)
     messages.success(request, f"{n} notification(s) marked as read.")
     return redirect("notifications:list")
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice of delivery per kind of notification."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in NotificationKind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label,
+                choices=Delivery.choices,
+                widget=forms.RadioSelect,
+                help_text=f"Default: {Delivery(DEFAULT_DELIVERY[kind]).label.lower()}.",
+            )
+
+
+@login_required
+def notification_settings(request):
+    if request.method == "POST":
+        form = NotificationSettingsForm(request.POST)
+        if form.is_valid():
+            preferences_update(user=request.user, choices=form.cleaned_data)
+            messages.success(request, "Your notification settings are saved.")
+            return redirect("notifications:settings")
+    else:
+        form = NotificationSettingsForm(initial=preferences_of(request.user))
+    return render(request, "notifications/settings.html", {"form": form})
