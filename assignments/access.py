@@ -139,6 +139,9 @@ RULES: dict[str, Rule] = {
     "resolve_flag": Rule(
         (Party.DIRECTOR, Party.MANAGER), OPEN_STATES, "resolve a flag", admin_after_close=True
     ),
+    "use_channel": Rule(
+        (Party.DIRECTOR, Party.MANAGER), OPEN_STATES, "write in the private channel"
+    ),
 }
 
 
@@ -243,6 +246,11 @@ def can_mark_meeting_missed(assignment: Assignment, user: User) -> bool:
     return can("mark_meeting_missed", assignment, user)
 
 
+def can_use_channel(assignment: Assignment, user: User) -> bool:
+    """Write a note in the private thread between the director and the manager."""
+    return can("use_channel", assignment, user)
+
+
 def flag_refusal(assignment: Assignment, user: User, kind: str) -> Exception | None:
     """Why `user` may not resolve a flag of `kind` here. A manager never closes the
     director's warning about their own strain or the client's commitments."""
@@ -267,6 +275,12 @@ def can_see_flags(assignment: Assignment, user: User) -> bool:
 
 
 def can_see_manager_strain(assignment: Assignment, user: User) -> bool:
+    return is_provider_side(assignment, user)
+
+
+def can_see_channel(assignment: Assignment, user: User) -> bool:
+    """The private thread between the firm's director and the selected manager: never the
+    client's, and still readable once the assignment is closed."""
     return is_provider_side(assignment, user)
 
 
@@ -309,6 +323,7 @@ def abilities(assignment: Assignment, user: User) -> dict[str, bool]:
         "see_flags": can_see_flags(assignment, user),
         "see_manager_strain": can_see_manager_strain(assignment, user),
         "see_opportunities": can_see_opportunities(assignment, user),
+        "see_channel": can_see_channel(assignment, user),
         "see_internal_vetting": can_see_internal_vetting(assignment, user),
         "see_unaccepted_audit": can_see_unaccepted_audit(assignment, user),
         "see_drift": can_see_drift(assignment, user),

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from .. import services
 from ..models import (
+    ChannelNote,
     DriftReading,
     Flag,
     MeetingRating,
@@ -85,3 +86,12 @@ class MeetingRatingAdmin(RecordAdmin):
     list_filter = ("dimension", "level")
     search_fields = ("meeting__assignment__title",)
     list_select_related = ("meeting__assignment__client",)
+
+
+@admin.register(ChannelNote)
+class ChannelNoteAdmin(RecordAdmin):
+    # A note added here would raise no flag and tell nobody: notes go through the service.
+    list_display = ("assignment", "author", "created_at", "needs_support", "strain")
+    list_filter = ("needs_support", "strain")
+    search_fields = ("assignment__title", "author__full_name", "body")
+    list_select_related = ("assignment__client", "author")

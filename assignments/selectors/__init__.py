@@ -2,6 +2,7 @@
 the list, the homes and dashboards. Lists start here; one helper fetches and authorises.
 The names below are the public surface, for callers that say `selectors.<name>`."""
 
+from .channel import channel_notes_for, channel_summary
 from .dashboards import client_home, director_dashboard, manager_home
 from .lists import SORTS, assignment_list, list_filter_choices, sees_flags_somewhere
 from .notifications import notifications_for, unread_count
@@ -26,6 +27,8 @@ __all__ = [
     "assignment_page_context",
     "assignments_for_user",
     "candidacies_visible_to",
+    "channel_notes_for",
+    "channel_summary",
     "client_home",
     "director_dashboard",
     "firm_assignments",

@@ -26,6 +26,7 @@ from ..models import (
     ProgressMeeting,
     TransitionRecord,
 )
+from .channel import channel_summary
 from .scoping import SUMMARY, get_assignment_for_user
 
 
@@ -175,6 +176,7 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
         "next_meeting": next((m for m in meetings if m.is_scheduled), None),
         "flags": flags,
         "open_flags": [f for f in flags if f.is_open],
+        "channel": channel_summary(a, user),
         "transitions": access.transition_options(a, user),
         "charts": charts,
         "history": history,

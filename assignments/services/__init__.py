@@ -6,6 +6,7 @@ else changes an assignment's state or its records. One module per phase:
 - `transitions`: one service per transition of the lifecycle;
 - `brief`, `selection`, `audit`, `plan`, `meetings`: the records of each phase;
 - `flags`, `notifications`: warnings and messages, each recorded once per key;
+- `channel`: the private thread between the director and the manager;
 - `drift`: the gap-drift history and the flags it raises;
 - `sweeps`: the periodic reminders and escalations;
 - `background`: handing work to the worker after commit.
@@ -21,6 +22,7 @@ from .audit import (
     audit_report_update,
 )
 from .brief import assignment_check_new, assignment_create, brief_update
+from .channel import channel_note_post
 from .drift import audit_report_record_drift
 from .flags import flag_resolve
 from .meetings import MEETING_FIELDS, meeting_mark_missed, meeting_record, meeting_schedule
@@ -71,6 +73,7 @@ __all__ = [
     "candidacy_add",
     "candidacy_present",
     "candidacy_vet",
+    "channel_note_post",
     "commitment_mark_delivered",
     "flag_resolve",
     "meeting_mark_missed",

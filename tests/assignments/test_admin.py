@@ -86,6 +86,7 @@ def everything(running, selecting, auditing, planning, admin_user):
         recipient=admin_user, assignment=running, key="test:1", subject="Hello", body="Body."
     )
     Skill.objects.create(name="Turnaround")
+    services.channel_note_post(assignment=running, user=running.director, body="How is it going?")
 
 
 def change_url(obj):

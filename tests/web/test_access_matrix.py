@@ -108,7 +108,10 @@ TABLE = {
         "GET",
         {"pk", "flag_id"},
         [302, 200, 404, 403, 404, 404, 404, 200],
-    ),  # The firm's client list: its directors only (admins keep it in Django admin).
+    ),
+    # The private channel: the client side, even with another hat, learns nothing of it.
+    "assignments:channel": ("GET", {"pk"}, [302, 200, 404, 200, 404, 404, 404, 200]),
+    # The firm's client list: its directors only (admins keep it in Django admin).
     "firm_clients": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 403]),
     "firm_client_remove": (
         "POST",
