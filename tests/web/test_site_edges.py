@@ -153,16 +153,10 @@ def test_the_whole_email_is_printed_when_asked(settings):
     assert "Body text." in stream.getvalue()
 
 
-def test_password_reset_mail_is_one_line_with_its_link(client, director, settings):
+def test_password_reset_mail_is_one_line_with_its_link(client, director, settings, capsys):
     settings.EMAIL_BACKEND = "interim.mail.EmailBackend"
-    stream = io.StringIO()
-    original = sys.stdout
-    sys.stdout = stream  # the console backend writes to sys.stdout by default
-    try:
-        client.post(reverse("password_reset"), {"email": director.email})
-    finally:
-        sys.stdout = original
-    (line,) = stream.getvalue().splitlines()
+    client.post(reverse("password_reset"), {"email": director.email})
+    (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith(f"E-mail to {director.email}: ")
     assert " http://testserver/accounts/reset/" in line
     assert not mail.outbox
