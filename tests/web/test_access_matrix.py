@@ -40,6 +40,7 @@ TABLE = {
     "notifications:list": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
     "notifications:read": ("POST", {"notification_id"}, [302, 302, 404, 404, 404, 404, 404, 404]),
     "notifications:read_all": ("POST", {}, [302, 302, 302, 302, 302, 302, 302, 302]),
+    "notifications:settings": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
     "assignments:list": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
     "assignments:create": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 403]),
     "assignments:detail": ("GET", {"pk"}, [302, 200, 404, 200, 404, 200, 404, 200]),
