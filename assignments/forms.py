@@ -1,6 +1,10 @@
 """Forms validate input and hand cleaned data to services; they never save models."""
 
+from decimal import Decimal
+
 from django import forms
+
+from partners.validators import currency_code, currency_normalised
 
 from .constants import (
     RATING_CHOICES,
@@ -14,6 +18,8 @@ from .constants import (
 from .models import AuditReport, Candidacy, ClientCommitment, Milestone, NegotiationRound
 from .models.lifecycle import default_review_cadence
 from .selectors import SORTS, list_filter_choices, sees_flags_somewhere
+from .services.meetings import held_on_refusal, scheduled_for_refusal
+from .services.plan import due_date_refusal
 
 
 class AssignmentFilterForm(forms.Form):
@@ -77,11 +83,24 @@ class TransitionForm(forms.Form):
                 error_messages={"invalid_choice": "Choose one of the presented candidates."},
             )
         elif name == "accept_audit":
+            # The page's prefetched reports when there are (no query of its own).
+            waiting = sorted(
+                (r for r in assignment.audit_reports.all() if r.is_submitted),
+                key=lambda r: r.version,
+            )
             self.fields["report"] = forms.ModelChoiceField(
                 queryset=assignment.audit_reports.filter(status=AuditReport.Status.SUBMITTED),
                 label="Audit report",
+                # The report under review is the one accepted: nothing to pick from a blank.
+                initial=waiting[-1].pk if waiting else None,
+                empty_label=None,
+                widget=forms.HiddenInput if len(waiting) <= 1 else forms.Select,
                 error_messages={"invalid_choice": "Choose a submitted audit report."},
             )
+            self.fields["comment"].label = "Comment (optional, shared with the client)"
+            self.fields[
+                "comment"
+            ].help_text = "The client sees this comment with the accepted audit report."
         elif name in ("start_realignment", "cancel"):
             self.fields["reason"] = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
         elif name == "complete":
@@ -170,6 +189,20 @@ class CandidacyAddForm(forms.Form):
 
 
 class VettingForm(forms.ModelForm):
+    """The director's questioning of a candidate; money is positive, the currency an
+    ISO 4217 code however it is typed (" eur" is EUR)."""
+
+    def clean_currency(self):
+        currency = currency_normalised(self.cleaned_data.get("currency"))
+        currency_code(currency)
+        return currency
+
+    def clean_proposed_day_rate(self):
+        rate = self.cleaned_data.get("proposed_day_rate")
+        if rate is not None and rate <= 0:
+            raise forms.ValidationError("A day rate must be positive.")
+        return rate
+
     class Meta:
         model = Candidacy
         fields = Candidacy.VETTING_EDITABLE
@@ -193,7 +226,12 @@ class PresentForm(forms.Form):
 
 class NegotiationRoundForm(forms.Form):
     offered_by = forms.ChoiceField(choices=NegotiationRound.Side.choices)
-    day_rate = forms.DecimalField(max_digits=9, decimal_places=2, min_value=1)
+    day_rate = forms.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={"min_value": "A day rate must be positive."},
+    )
     note = forms.CharField(required=False, max_length=500)
     agreed = forms.BooleanField(required=False, label="Both sides agree on this rate")
 
@@ -240,19 +278,40 @@ class PlanForm(forms.Form):
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MilestoneForm(forms.Form):
+class PlanRowForm(forms.Form):
+    """A row of a plan draft. A due date new to the draft is not in the past; one it
+    already holds (a revision copies the previous version's) stays accepted."""
+
+    def __init__(self, *args, known_dates=(), today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_dates = set(known_dates)
+        self.today = today
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        problem = due_date_refusal(due, known=self.known_dates, today=self.today)
+        if problem:
+            raise forms.ValidationError(problem)
+        return due
+
+
+class MilestoneForm(PlanRowForm):
     title = forms.CharField(max_length=200)
     owner = forms.CharField(max_length=100)
     due_date = forms.DateField(widget=date_input())
     status = forms.ChoiceField(choices=Milestone.Status.choices, initial="planned")
 
 
-class CommitmentForm(forms.Form):
-    kind = forms.ChoiceField(choices=ClientCommitment.Kind.choices)
+class CommitmentForm(PlanRowForm):
+    # The select shows its first choice: as the initial, a blank row is not "changed".
+    kind = forms.ChoiceField(
+        choices=ClientCommitment.Kind.choices, initial=ClientCommitment.Kind.RESOURCES
+    )
     description = forms.CharField(max_length=300)
     due_date = forms.DateField(widget=date_input())
 
 
+# Blank extra rows are optional (empty_permitted): left untouched, they never block a save.
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=1, can_delete=True)
 CommitmentFormSet = forms.formset_factory(CommitmentForm, extra=1, can_delete=True)
 
@@ -266,7 +325,16 @@ def formset_rows(formset):
 
 
 class MeetingScheduleForm(forms.Form):
-    scheduled_for = forms.DateField(widget=date_input())
+    scheduled_for = forms.DateField(
+        widget=date_input(), help_text="Today or later; any day, weekends included."
+    )
+
+    def clean_scheduled_for(self):
+        day = self.cleaned_data["scheduled_for"]
+        problem = scheduled_for_refusal(day)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
 
 class MeetingRecordForm(forms.Form):
@@ -300,12 +368,21 @@ class MeetingRecordForm(forms.Form):
         label="New business opportunities",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.meeting = meeting
         for value, label in Dimension.choices:
             self.fields[f"rating_{value}"] = forms.TypedChoiceField(
                 label=f"{label}: plan vs reality", choices=GapLevel.choices, coerce=int
             )
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if self.meeting is not None:
+            problem = held_on_refusal(self.meeting.assignment, held_on, meeting=self.meeting)
+            if problem:
+                raise forms.ValidationError(problem)
+        return held_on
 
     def ratings(self):
         return {d: self.cleaned_data[f"rating_{d}"] for d in Dimension.values}

@@ -1,10 +1,11 @@
 """People and organisations: provider firms, clients, and the three parties' profiles."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 
-currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")
+from .validators import currency_code, positive_amount
+
 country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 code, e.g. FR.")
 
 
@@ -142,9 +143,7 @@ class ManagerProfile(models.Model):
     languages = models.CharField(
         max_length=200, blank=True, help_text="Comma-separated ISO 639-1 codes, e.g. en, fr, de."
     )
-    day_rate = models.DecimalField(
-        max_digits=9, decimal_places=2, validators=[MinValueValidator(0)]
-    )
+    day_rate = models.DecimalField(max_digits=9, decimal_places=2, validators=[positive_amount])
     currency = models.CharField(max_length=3, default="EUR", validators=[currency_code])
     available_from = models.DateField(null=True, blank=True)
     firms = models.ManyToManyField(ProviderFirm, related_name="pool", blank=True)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from partners.models import currency_code
+from partners.validators import currency_code, positive_amount
 
 from ..constants import RATING_MAX, RATING_MIN
 
@@ -61,8 +61,12 @@ class Candidacy(models.Model):
     oversell_note = models.TextField("oversell risk", blank=True)
     low_fit_justification = models.TextField(blank=True)
     internal_notes = models.TextField("internal vetting notes", blank=True)
-    proposed_day_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    agreed_day_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    proposed_day_rate = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True, validators=[positive_amount]
+    )
+    agreed_day_rate = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True, validators=[positive_amount]
+    )
     currency = models.CharField(max_length=3, default="EUR", validators=[currency_code])
     presented_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -143,7 +147,7 @@ class NegotiationRound(models.Model):
     )
     number = models.PositiveSmallIntegerField()
     offered_by = models.CharField(max_length=10, choices=Side.choices)
-    day_rate = models.DecimalField(max_digits=9, decimal_places=2)
+    day_rate = models.DecimalField(max_digits=9, decimal_places=2, validators=[positive_amount])
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 

@@ -103,9 +103,10 @@ def action_plan_update(
         known = plan_known_due_dates(locked)
         for kind, rows in (("milestones", milestones), ("commitments", commitments)):
             for row in rows:
-                if isinstance(row.get("due_date"), date):
-                    problem = due_date_refusal(row["due_date"], known=known[kind], today=today)
-                    require(not problem, f"{row.get('title') or row.get('description')}: {problem}")
+                due = row.get("due_date")
+                problem = due_date_refusal(due, known=known[kind], today=today) if due else ""
+                name = row.get("title") or row.get("description")
+                require(not problem, f"{name}: {problem}")
         locked.summary = summary
         locked.save(update_fields=["summary"])
         withdrawn = locked.confirmations.all().delete()[0] > 0

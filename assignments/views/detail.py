@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from .. import access, selectors, services
-from ..exceptions import AssignmentChanged
+from ..exceptions import AssignmentChanged, message_of
 from ..forms import TransitionForm
-from .common import _attempt, _back, _posted
+from .common import ERRORS, _back, _posted
 
 
 @login_required
@@ -46,6 +46,7 @@ def transition(request, pk, name):
     label = access.transition_meta(a, name)["label"]
     form = TransitionForm(_posted(request), assignment=a, name=name)
     status = 200
+    refused = ""
     if request.method == "POST":
         seen = request.POST.get("seen_state")
         if seen and seen != a.state:
@@ -53,17 +54,18 @@ def transition(request, pk, name):
             return _back(a)
         if form.is_valid():
             call = services.TRANSITION_SERVICES[name]
-            if _attempt(
-                request,
-                lambda: call(assignment=a, user=request.user, **form.service_kwargs()),
-                None,
-            ):
+            try:
+                call(assignment=a, user=request.user, **form.service_kwargs())
+            except ERRORS as exc:
+                # A refusal is a page that says why, with the way back: never a bare form.
+                refused = message_of(exc)
+                status = 409
+            else:
                 messages.success(
                     request,
                     f"{label}: done. The assignment is now “{a.get_state_display()}”.",
                 )
                 return _back(a)
-            status = 409
         else:
             status = 400
     return render(
@@ -75,6 +77,7 @@ def transition(request, pk, name):
             "name": name,
             "label": label,
             "blockers": access.transition_blockers(a, name),
+            "refused": refused,
         },
         status=status,
     )

@@ -40,7 +40,9 @@ def meeting_record(request, pk, meeting_id):
     access.check_party("record_meeting", a, request.user)
     meeting = _meeting(a, meeting_id)
     form = MeetingRecordForm(
-        _posted(request), initial={"held_on": min(meeting.scheduled_for, timezone.localdate())}
+        _posted(request),
+        meeting=meeting,
+        initial={"held_on": min(meeting.scheduled_for, timezone.localdate())},
     )
     return _form_view(
         request,

@@ -11,6 +11,7 @@ from .. import access, selectors, services
 from ..exceptions import message_of
 from ..forms import CommitmentFormSet, DeliveredForm, MilestoneFormSet, PlanForm, formset_rows
 from ..models import ActionPlan, ClientCommitment
+from ..services.plan import plan_known_due_dates
 from .common import ERRORS, _attempt, _back
 
 
@@ -37,17 +38,22 @@ def action_plan_new(request, pk):
 
 def _plan_forms(request, plan):
     """The plan's summary and its milestone and commitment rows: as posted, or as saved
-    (a delivered commitment is kept by the service, not offered for editing)."""
+    (a delivered commitment is kept by the service, not offered for editing). Each row
+    knows the due dates the draft already holds: those may be past, new ones may not."""
+    known = plan_known_due_dates(plan)
+    milestone_kwargs = {"known_dates": known["milestones"]}
+    commitment_kwargs = {"known_dates": known["commitments"]}
     if request.method == "POST":
         return (
             PlanForm(request.POST),
-            MilestoneFormSet(request.POST, prefix="milestones"),
-            CommitmentFormSet(request.POST, prefix="commitments"),
+            MilestoneFormSet(request.POST, prefix="milestones", form_kwargs=milestone_kwargs),
+            CommitmentFormSet(request.POST, prefix="commitments", form_kwargs=commitment_kwargs),
         )
     return (
         PlanForm(initial={"summary": plan.summary}),
         MilestoneFormSet(
             prefix="milestones",
+            form_kwargs=milestone_kwargs,
             initial=[
                 {"title": m.title, "owner": m.owner, "due_date": m.due_date, "status": m.status}
                 for m in plan.milestones.all()
@@ -55,6 +61,7 @@ def _plan_forms(request, plan):
         ),
         CommitmentFormSet(
             prefix="commitments",
+            form_kwargs=commitment_kwargs,
             initial=[
                 {"kind": c.kind, "description": c.description, "due_date": c.due_date}
                 for c in plan.commitments.all()

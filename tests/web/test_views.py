@@ -17,6 +17,7 @@ from assignments.models import (
     ProgressMeeting,
     State,
 )
+from assignments.services.meetings import working_day
 from tests.factories import DirectorFactory, FlagFactory, ManagerFactory
 
 DIMS = ["objectives", "context", "skills", "resources", "expectations", "timeline"]
@@ -422,7 +423,7 @@ def test_a_progress_meeting_is_recorded_and_the_next_scheduled(client, walker):
     meeting.refresh_from_db()
     assert (meeting.status, meeting.drift_score) == ("held", 33)
     nxt = walker.a.meetings.get(status=ProgressMeeting.Status.SCHEDULED)
-    assert nxt.scheduled_for == today + timedelta(days=walker.a.review_cadence_days)
+    assert nxt.scheduled_for == working_day(today + timedelta(days=walker.a.review_cadence_days))
 
 
 def test_a_meeting_held_in_the_future_is_refused(client, walker):
@@ -433,7 +434,7 @@ def test_a_meeting_held_in_the_future_is_refused(client, walker):
         meeting_data(timezone.localdate() + timedelta(days=3)),
     )
     assert response.status_code == 200
-    assert "cannot be recorded as held in future" in text(response)
+    assert "cannot be recorded as held in the future" in text(response)
     meeting.refresh_from_db()
     assert meeting.status == "scheduled"
 

@@ -1,0 +1,44 @@
+"""Checks on the money fields of profiles and candidacies: positive amounts, and currency
+codes from ISO 4217's list of active codes (as shipped by pycountry)."""
+
+from decimal import Decimal
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.utils.deconstruct import deconstructible
+
+# ISO 4217 reserves these for tests and for "no currency": nobody is paid in them.
+NOT_A_PAYMENT_CURRENCY = frozenset({"XTS", "XXX"})
+CURRENCY_CODES = frozenset(
+    c.alpha_3 for c in pycountry.currencies if c.alpha_3 not in NOT_A_PAYMENT_CURRENCY
+)
+
+
+def currency_normalised(value: object) -> str:
+    """A currency code as typed (" eur"), as stored ("EUR")."""
+    return str(value or "").strip().upper()
+
+
+@deconstructible
+class CurrencyCodeValidator:
+    """An active ISO 4217 code, upper case (forms normalise what people type)."""
+
+    message = "“%(value)s” is not an ISO 4217 currency code: use one like EUR, GBP or CHF."
+    code = "invalid_currency"
+
+    def __call__(self, value: object) -> None:
+        if value not in CURRENCY_CODES:
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CurrencyCodeValidator)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+
+currency_code = CurrencyCodeValidator()
+positive_amount = MinValueValidator(
+    Decimal("0.01"), message="An amount of money must be positive."
+)
