@@ -31,8 +31,8 @@ from assignments.models import (
 )
 from partners.models import User
 
-from .data import BRIEF, FINDING_TEXTS, SKILLS, STORIES
-from .world import working_day_before
+from .data import BRIEF, FINDING_TEXTS, SKILLS
+from .world import BACKSTORY, working_day_before
 
 
 def demo_world_scale(cast, n, *, seed=None):
@@ -53,7 +53,7 @@ class ScaleBuilder:
         (State.COMPLETED, 16),
         (State.CANCELLED, 6),
     ]
-    SUMMARIES = [m.summary for story in STORIES.values() for m in story.get("meetings", ())]
+    SUMMARIES = [m.summary for m in BACKSTORY]
     PATH = [
         State.BRIEF,
         State.SELECTION,

@@ -37,6 +37,18 @@ def working_day_before(day):
     return day
 
 
+def working_day_after(day):
+    """The first working day after `day`."""
+    day += timedelta(days=1)
+    while day.weekday() >= SATURDAY:
+        day += timedelta(days=1)
+    return day
+
+
+# Meetings for a world that asks only for so many held ones.
+BACKSTORY = tuple(m for story in STORIES.values() for m in story.get("meetings", ()))
+
+
 class World:
     """Carries assignments through their lifecycle with the real services.
 
@@ -148,19 +160,25 @@ class World:
             services.action_plan_confirm(plan=plan, user=user)
         return plan
 
-    def to_in_progress(self, a, manager, meetings=(), *, findings=None, next_due=None):
-        """Run the assignment; `meetings` are the held meetings of its back-story.
+    def to_in_progress(
+        self, a, manager, meetings=(), *, held_meetings=0, findings=None, next_due=None
+    ):
+        """Run the assignment; `meetings` are the held meetings of its back-story
+        (or the first `held_meetings` of the demo's).
 
         They are laid out backwards from `next_due` (the meeting scheduled after them, a
-        working day), a cadence apart and each held `days_late` after its scheduled day,
-        so that the services schedule every meeting on the day the story says and the
-        next one after the last held. Without meetings the assignment starts today.
+        working day; the next working day unless given), a cadence apart and each held
+        `days_late` after its scheduled day, so that the services schedule every meeting
+        on the day the story says and the next one after the last held. Without meetings
+        the assignment starts today.
         """
+        meetings = meetings or BACKSTORY[:held_meetings]
         self.to_action_plan(a, manager, findings=findings)
         self.confirm_all(self.plan(a, manager), manager)
         today = timezone.localdate()
         cadence = timedelta(days=a.review_cadence_days)
-        due, held_days = next_due, []
+        due = next_due or working_day_after(today)
+        held_days = []
         for meeting in reversed(meetings):
             held_on = due - cadence
             due = working_day_before(held_on - timedelta(days=meeting.days_late))
@@ -181,8 +199,17 @@ class World:
                 opportunities=meeting.opportunities,
             )
 
-    def to_realignment(self, a, manager, *, reason, meetings=(), findings=None, next_due=None):
-        self.to_in_progress(a, manager, meetings, findings=findings, next_due=next_due)
+    def to_realignment(
+        self, a, manager, *, reason, meetings=(), held_meetings=0, findings=None, next_due=None
+    ):
+        self.to_in_progress(
+            a,
+            manager,
+            meetings,
+            held_meetings=held_meetings,
+            findings=findings,
+            next_due=next_due,
+        )
         services.assignment_start_realignment(assignment=a, user=self.director, reason=reason)
 
 
