@@ -281,6 +281,9 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
 class TransitionRecord(models.Model):
     """One change of state: who, when, from, to, which transition and why."""
 
+    # The first row of every history: the assignment recorded, from no state to its first.
+    CREATION = "create"
+
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="history")
     transition = models.CharField(max_length=40)
     from_state = models.CharField(max_length=20, choices=State.choices)

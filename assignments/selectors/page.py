@@ -84,6 +84,47 @@ def candidacies_visible_to(user: Any, assignment: Assignment) -> list[Candidacy]
     return [c for c in candidacies if c.manager_id == user.pk]
 
 
+def drift_points(readings: list[DriftReading], meetings: list[ProgressMeeting]) -> list[dict]:
+    """The drift history oldest first, each point dated by the day of what it measures: the
+    meeting's held date, or the audit report's submission."""
+    held = {m.pk: m.held_on for m in meetings}
+    points = []
+    for r in readings:
+        report = r.audit_report
+        if r.meeting_id is not None:
+            day = held.get(r.meeting_id) or timezone.localdate(r.recorded_at)
+            source = "Progress meeting"
+        else:
+            day = timezone.localdate((report.submitted_at if report else None) or r.recorded_at)
+            source = f"Audit report v{report.version}" if report else "Audit report"
+        points.append(((day, r.pk), {"date": day, "score": r.score, "source": source}))
+    return [point for _order, point in sorted(points, key=lambda p: p[0])]
+
+
+# The history's name for the row that records the assignment's creation.
+CREATED_LABEL = "Created"
+
+
+def transition_history(a: Assignment) -> list[TransitionRecord]:
+    """The assignment's transition records, each with its label and, for the latest of
+    each, the reason or outcome the assignment keeps for it."""
+    names = access.transition_names(a)
+    labels = {name: access.transition_meta(a, name)["label"] for name in names}
+    labels[TransitionRecord.CREATION] = CREATED_LABEL
+    why = {
+        "start_realignment": a.realignment_reason,
+        "complete": a.outcome,
+        "cancel": a.cancel_reason,
+    }
+    records = list(a.history.all())
+    latest = {r.transition: r for r in records}
+    for r in records:
+        r.label = labels.get(r.transition, r.transition)  # type: ignore[attr-defined]
+        # The assignment stores one reason per kind: the latest record's.
+        r.why = why.get(r.transition, "") if latest[r.transition] is r else ""  # type: ignore[attr-defined]
+    return records
+
+
 @dataclass
 class Page:
     template: str
@@ -117,7 +158,9 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
     ]
     plans = list(a.action_plans.all())
     plan = plans[-1] if plans else None
-    meetings = list(a.meetings.all())
+    # In the order they happened: a meeting held early sits where it was held, not where
+    # it had been scheduled.
+    meetings = sorted(a.meetings.all(), key=lambda m: (m.held_on or m.scheduled_for, m.pk))
     flags = list(a.flags.all()) if can["see_flags"] else []
     for f in flags:
         f.resolvable = f.is_open and access.can_resolve_flag(a, user, f.kind)  # type: ignore[attr-defined]
@@ -133,22 +176,22 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
         "audit": [row["level"] for row in comparison],
         "meetings": [
             {
-                "date": m.held_on.isoformat(),
+                "date": m.held_on,
                 "levels": [m.levels.get(d) for d in DIMENSIONS],
                 "drift": m.drift_score if can["see_drift"] else None,
             }
             for m in meetings
             if m.is_held and m.held_on
         ],
-        "drift": [{"date": r.recorded_at.date().isoformat(), "score": r.score} for r in readings]
-        if can["see_drift"]
-        else [],
+        "drift": drift_points(readings, meetings) if can["see_drift"] else [],
     }
+    records = transition_history(a)
     history = sorted(
-        [("transition", r.at, r) for r in a.history.all()]
+        [("transition", r.at, r) for r in records]
         + [("flag", f.resolved_at, f) for f in flags if f.resolved_at],
         key=lambda row: row[1],
     )
+    latest = {r.transition: r for r in records}
     parties = access.parties_of(a, user)
     context = {
         "assignment": a,
@@ -156,6 +199,9 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
         "drift": a.gap_drift if can["see_drift"] else None,
         "audit_due": a.audit_due_date if a.state == State.AUDIT else None,
         "realigning": a.state == State.REALIGNMENT,
+        "realigning_since": latest["start_realignment"].at
+        if a.state == State.REALIGNMENT and "start_realignment" in latest
+        else None,
         "brief": comparison,
         "candidacies": candidacies_visible_to(user, a),
         "shown_report": shown_report,

@@ -12,7 +12,7 @@ from partners.models import ClientOrganisation, ProviderFirm
 
 from .. import access
 from ..exceptions import Refused
-from ..models import Assignment, BriefItem, Dimension
+from ..models import Assignment, BriefItem, Dimension, TransitionRecord
 from .common import require
 
 
@@ -56,7 +56,8 @@ def assignment_create(
     director: Any = None,
     cadence: int | None = None,
 ) -> Assignment:
-    """A director records a new client request; the brief starts empty."""
+    """A director records a new client request; the brief starts empty and the history
+    with the creation."""
     director = director or user
     assignment_check_new(
         user=user, firm=firm, client=client, client_contact=client_contact, director=director
@@ -73,6 +74,14 @@ def assignment_create(
         )
         BriefItem.objects.bulk_create(
             BriefItem(assignment=assignment, dimension=d) for d in Dimension.values
+        )
+        TransitionRecord.objects.create(
+            assignment=assignment,
+            transition=TransitionRecord.CREATION,
+            from_state="",
+            to_state=assignment.state,
+            by=user if user and user.is_authenticated else None,
+            at=assignment.created_at,
         )
     return assignment
 

@@ -39,12 +39,17 @@
       options: { maintainAspectRatio: false, scales: { y: { min: 0, max: 3, ticks: { stepSize: 1 } } } }
     });
   }
+  // Both meeting charts come oldest first, dated by the meeting held (or the audit submitted).
   var drift = document.getElementById("drift-chart");
   if (drift && charts.drift.length) {
     new Chart(drift, {
       type: "line",
       data: { labels: charts.drift.map(function (r) { return r.date; }), datasets: [{ label: "Gap drift", data: charts.drift.map(function (r) { return r.score; }), borderColor: "#dc3545", backgroundColor: "#dc3545" }] },
-      options: { maintainAspectRatio: false, scales: { y: { min: 0, max: 100 } } }
+      options: {
+        maintainAspectRatio: false,
+        scales: { y: { min: 0, max: 100 } },
+        plugins: { tooltip: { callbacks: { title: function (items) { var r = charts.drift[items[0].dataIndex]; return r.date + " – " + r.source; } } } }
+      }
     });
   }
 })();

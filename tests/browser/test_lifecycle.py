@@ -17,6 +17,9 @@ def state_badge(page):
 
 def perform(page, name, **fields):
     """Open a transition's form on the assignment page, fill it and submit it."""
+    if name in ("complete", "cancel"):
+        # Closing asks first (the form's data-confirm): the director confirms.
+        page.once("dialog", lambda dialog: dialog.accept())
     page.click(f"[data-transition={name}]")
     panel = page.locator(f"#t-{name}")
     # Wait for Bootstrap's collapse to finish opening before typing and clicking in it.
@@ -94,6 +97,8 @@ def test_an_assignment_from_brief_to_completion(sign_in, screenshots, transactio
     c.screenshot(path=screenshots / "04-client-home.png", full_page=True)
     c.goto(f"/assignments/{pk}/")
     expect(c.locator("#selection")).not_to_contain_text("Keep the margin")
+    # Irreversible one-click actions ask first (data-confirm): the party confirms.
+    c.once("dialog", lambda dialog: dialog.accept())
     c.click("[data-choose]")
     expect(state_badge(c)).to_have_text("Audit")
 
@@ -105,11 +110,13 @@ def test_an_assignment_from_brief_to_completion(sign_in, screenshots, transactio
         m.fill(f"#id_{dimension}_finding", f"On the ground, {dimension} differs.")
         m.select_option(f"#id_{dimension}_level", level)
     m.screenshot(path=screenshots / "06-manager-audit-form.png", full_page=True)
+    m.once("dialog", lambda dialog: dialog.accept())
     m.get_by_role("button", name="Submit the report").click()
     expect(m.locator("#messages")).to_contain_text("Audit report submitted")
 
     d.goto(f"/assignments/{pk}/")
     d.screenshot(path=screenshots / "07-director-audit-comparison.png", full_page=True)
+    d.once("dialog", lambda dialog: dialog.accept())
     d.click("[data-accept-report]")
     expect(state_badge(d)).to_have_text("Action plan")
     # 100 × (1+2+0+3+2+1) / 18 = 50
@@ -160,6 +167,7 @@ def test_an_assignment_from_brief_to_completion(sign_in, screenshots, transactio
         TransitionRecord.objects.filter(assignment_id=pk).values_list("transition", "by__email")
     )
     assert steps == [
+        ("create", director.email),
         ("open_selection", director.email),
         ("select_manager", client.email),
         ("accept_audit", director.email),
