@@ -10,6 +10,7 @@ from ..models import (
     MeetingRating,
     NegotiationRound,
     Notification,
+    NotificationPreference,
     PlanConfirmation,
     TransitionRecord,
 )
@@ -39,10 +40,29 @@ class FlagAdmin(RecordAdmin):
 @admin.register(Notification)
 class NotificationAdmin(RecordAdmin):
     # A notification added here would be e-mailed by the next sweep, outside any service.
-    list_display = ("subject", "recipient", "created_at", "emailed_at", "read_at")
-    list_filter = (("read_at", admin.EmptyFieldListFilter),)
+    list_display = (
+        "subject",
+        "recipient",
+        "kind",
+        "delivery",
+        "created_at",
+        "emailed_at",
+        "read_at",
+    )
+    list_filter = ("kind", "delivery", ("read_at", admin.EmptyFieldListFilter))
     search_fields = ("subject", "recipient__email", "key")
     list_select_related = ("recipient",)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    """A person's choice of delivery per kind; they change it at /notifications/settings/."""
+
+    list_display = ("user", "kind", "delivery")
+    list_filter = ("kind", "delivery")
+    search_fields = ("user__email", "user__full_name")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
 
 
 @admin.register(TransitionRecord)

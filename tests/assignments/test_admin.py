@@ -20,6 +20,7 @@ from assignments.models import (
     MeetingRating,
     NegotiationRound,
     Notification,
+    NotificationPreference,
     PlanConfirmation,
     ProgressMeeting,
     State,
@@ -86,6 +87,7 @@ def everything(running, selecting, auditing, planning, admin_user):
         recipient=admin_user, assignment=running, key="test:1", subject="Hello", body="Body."
     )
     Skill.objects.create(name="Turnaround")
+    NotificationPreference.objects.create(user=admin_user, kind="meeting", delivery="in_app")
     services.channel_note_post(assignment=running, user=running.director, body="How is it going?")
 
 
