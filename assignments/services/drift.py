@@ -8,7 +8,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from ..constants import CRITICAL_LEVEL, FINAL_STATES, NotificationKind
@@ -130,7 +129,7 @@ def audit_drift_flag(audit_report_id: int) -> Found | dict[str, int]:
             subject,
             body,
             kind=NotificationKind.AUDIT,
-            url=reverse("assignments:audit_edit", kwargs={"pk": a.pk, "report_id": report.pk}),
+            anchor="audit",  # where the director compares it with the brief, accepts or returns
         )
         found = record(flags=flags, notes=[note])
         DriftReading.objects.filter(pk=reading.pk).update(checked_at=timezone.now())

@@ -83,15 +83,18 @@ def test_the_choice_tells_the_director_the_chosen_manager_and_the_others_not_ret
     assert Candidacy.objects.get(manager=shortlisted).status == Candidacy.Status.DECLINED
 
 
-def test_a_submitted_audit_is_told_to_the_director_with_a_link_to_review_it(auditing, walker):
+def test_a_submitted_audit_is_told_to_the_director_with_a_link_to_review_it(
+    client, auditing, walker
+):
     report = walker.submitted_report()
     with_emails(flag_gap_drift, report.pk)
     (note,) = rows(recipient=walker.director)
     assert note.kind == NotificationKind.AUDIT
-    assert note.url == reverse(
-        "assignments:audit_edit", kwargs={"pk": auditing.pk, "report_id": report.pk}
-    )
+    assert note.url == reverse("assignments:detail", args=[auditing.pk]) + "#audit"
     assert told(recipient=walker.client) == {}
+    # The link leads where the director can act: the accept control is on that page.
+    client.force_login(walker.director)
+    assert b"data-accept-report" in client.get(note.url).content
 
 
 def test_a_returned_audit_tells_the_manager_with_the_directors_comment(auditing, walker):
