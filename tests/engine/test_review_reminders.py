@@ -38,7 +38,7 @@ def test_a_review_due_soon_reminds_director_manager_and_client_once(meeting, day
         f"You are the interim manager on “{a.title}”.",
         f"You are the client contact for “{a.title}”.",
     }
-    assert all(n.url == f"/assignments/{a.pk}/" and n.emailed_at for n in notes)
+    assert all(n.url == f"/assignments/{a.pk}/#meetings" and n.emailed_at for n in notes)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [a.director.email, a.interim_manager.email, a.client_contact.email]
     )
