@@ -76,11 +76,15 @@ class TransitionForm(forms.Form):
         self.name = name
         if name == "select_manager":
             self.fields["candidacy"] = forms.ModelChoiceField(
+                # Only those the client can choose now: presented, at an agreed day rate.
                 queryset=assignment.candidacies.filter(
-                    status=Candidacy.Status.PRESENTED
+                    status=Candidacy.Status.PRESENTED, agreed_day_rate__isnull=False
                 ).select_related("manager"),
                 label="Chosen candidate",
-                error_messages={"invalid_choice": "Choose one of the presented candidates."},
+                error_messages={
+                    "invalid_choice": "Choose one of the presented candidates whose day rate "
+                    "is agreed."
+                },
             )
         elif name == "accept_audit":
             # The page's prefetched reports when there are (no query of its own).

@@ -492,20 +492,34 @@ def test_the_client_chooses_a_candidate_whose_rate_is_agreed(client, walker):
     assert "The day rate is still being agreed" not in page
 
 
-def test_a_refused_choice_is_a_409_page_with_a_sentence_and_a_way_back(client, walker):
+def test_a_candidate_without_an_agreed_rate_is_not_offered_and_cannot_be_chosen(client, walker):
     walker.to_selection()
     pending = walker.ready_candidacy(agree=False)
-    response = as_(client, walker.client).post(
+    form = as_(client, walker.client).get(url(walker.a, "transition/select_manager/"))
+    assert f'value="{pending.pk}"' not in text(form)
+    response = client.post(
         url(walker.a, "transition/select_manager/"),
         {"candidacy": pending.pk, "seen_state": "selection"},
+    )
+    assert response.status_code == 400
+    assert "whose day rate is agreed" in text(response)
+    walker.a.refresh_from_db()
+    assert walker.a.state == State.SELECTION
+
+
+def test_a_refused_transition_is_a_409_page_with_a_sentence_and_a_way_back(client, walker):
+    walker.to_action_plan()
+    walker.draft_plan()  # not confirmed by anyone yet
+    response = as_(client, walker.director).post(
+        url(walker.a, "transition/start_progress/"), {"seen_state": "action_plan"}
     )
     assert response.status_code == 409
     page = text(response)
     refusal = re.search(r"<div[^>]*data-refused[^>]*>(.*?)</div>", page, re.S)
-    assert refusal and "day rate" in refusal.group(1).lower()
+    assert refusal and "confirm" in refusal.group(1).lower()
     assert f'href="/assignments/{walker.a.pk}/"' in refusal.group(1)
     walker.a.refresh_from_db()
-    assert walker.a.state == State.SELECTION
+    assert walker.a.state == State.ACTION_PLAN
 
 
 # --- 6. One accept control ----------------------------------------------------------------
