@@ -37,7 +37,6 @@ from ..models import (
 )
 from .scoping import firm_assignments, lifecycle_order
 
-
 # The order in which a director reads open flags: the manager used as a fuse by the
 # client and a manager worn out come before a drifting brief, and late paperwork last.
 FLAG_URGENCY = [

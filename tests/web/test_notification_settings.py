@@ -19,7 +19,7 @@ def test_the_settings_page_shows_the_defaults_and_keeps_a_choice(client, directo
     assert {k: form[k].value() for k in NotificationKind.values} == {
         k.value: v for k, v in DEFAULT_DELIVERY.items()
     }
-    choices = {kind: Delivery.IN_APP for kind in NotificationKind.values}
+    choices = dict.fromkeys(NotificationKind.values, Delivery.IN_APP)
     choices[NotificationKind.MEETING] = Delivery.DIGEST
     response = client.post(SETTINGS, choices)
     assert response.status_code == 302 and response["Location"] == SETTINGS
@@ -32,7 +32,7 @@ def test_the_settings_page_shows_the_defaults_and_keeps_a_choice(client, directo
 
 def test_a_bad_choice_is_a_form_error_and_changes_nothing(client, director):
     client.force_login(director)
-    choices = {kind: Delivery.IN_APP for kind in NotificationKind.values}
+    choices = dict.fromkeys(NotificationKind.values, Delivery.IN_APP)
     choices[NotificationKind.PLAN] = "carrier-pigeon"
     response = client.post(SETTINGS, choices)
     assert response.status_code == 200
