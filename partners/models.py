@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 
-from .validators import currency_code, positive_amount
+from .validators import currency_code, positive_amount, single_line
 
 country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 code, e.g. FR.")
 
@@ -48,7 +48,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("e-mail address", unique=True)
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[single_line])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -83,7 +83,7 @@ class User(AbstractUser):
 
 
 class ProviderFirm(models.Model):
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[single_line])
     country = models.CharField(max_length=2, validators=[country_code])
     # The client organisations the firm works with: its directors see these, and only
     # these, when they record a request.
@@ -99,7 +99,7 @@ class ProviderFirm(models.Model):
 
 
 class ClientOrganisation(models.Model):
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[single_line])
     sector = models.CharField(max_length=100)
     country = models.CharField(max_length=2, validators=[country_code])
 

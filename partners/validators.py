@@ -1,6 +1,8 @@
 """Checks on the money fields of profiles and candidacies: positive amounts, and currency
-codes from ISO 4217's list of active codes (as shipped by pycountry)."""
+codes from ISO 4217's list of active codes (as shipped by pycountry); and single-line text
+for the names and titles that reach e-mail headers."""
 
+import unicodedata
 from decimal import Decimal
 
 import pycountry
@@ -42,3 +44,35 @@ currency_code = CurrencyCodeValidator()
 positive_amount = MinValueValidator(
     Decimal("0.01"), message="An amount of money must be positive."
 )
+
+
+@deconstructible
+class SingleLineValidator:
+    """Text without line breaks or control characters: names and titles end up in e-mail
+    subjects and address headers, where a line break would start a new header."""
+
+    message = "Use a single line of text: no line breaks or control characters."
+    code = "not_single_line"
+
+    def __call__(self, value: object) -> None:
+        if not is_single_line(str(value)):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SingleLineValidator)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+
+def is_single_line(text: str) -> bool:
+    """True when `text` holds no line break ("\\r", "\\n", "\\u2028"…) nor control character."""
+    return not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text)
+
+
+def one_line(text: str) -> str:
+    """`text` with every line break and control character turned into a space."""
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+
+
+single_line = SingleLineValidator()

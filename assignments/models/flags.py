@@ -70,6 +70,18 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # A message that could not be sent is tried again later, a bounded number of times
+    # (NOTIFICATION_EMAIL_MAX_ATTEMPTS), so that it never holds back the others.
+    email_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Failed attempts to e-mail it."
+    )
+    email_error = models.TextField(blank=True, help_text="Why the last attempt failed.")
+    email_failed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last attempt failed (empty once sent)."
+    )
+    email_retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="Not tried again before this; empty once given up."
+    )
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

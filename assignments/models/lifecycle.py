@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from partners.models import ClientOrganisation, ProviderFirm
+from partners.validators import single_line
 
 from .. import access
 from ..constants import FINAL_STATES, OPEN_STATES, Dimension, Party, State
@@ -85,7 +86,7 @@ def _met(guard):
 class Assignment(ConcurrentTransitionMixin, models.Model):
     """One placement of an interim manager at a client, from brief to close."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     firm = models.ForeignKey(ProviderFirm, on_delete=models.PROTECT, related_name="assignments")
     client = models.ForeignKey(
         ClientOrganisation, on_delete=models.PROTECT, related_name="assignments"
