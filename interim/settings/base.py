@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
     "axes",
     "partners",
     "assignments",
@@ -41,8 +43,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "interim.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "interim.middleware.MethodNotAllowedPageMiddleware",
+    "interim.dberrors.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -84,18 +89,45 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "partners.backends.EmailBackend",
 ]
-# Sign-in throttling (django-axes): after this many failures for one e-mail from one
-# address, that pair is locked out for the cool-off period.
+# Sign-in throttling (django-axes), counted over the cool-off period: AXES_FAILURE_LIMIT
+# failures for one e-mail from one address pause that pair; LOGIN_ACCOUNT_FAILURE_LIMIT
+# failures for one e-mail from all addresses together pause the e-mail everywhere (guesses
+# spread over many addresses). The pause is short and runs from the failure that reached
+# the limit: tries during a pause are refused without being counted, so nobody can hold an
+# account locked; a stranger can only delay its owner, one cool-off per limit's worth of
+# failures. A success clears the failures of that e-mail from that address.
+AXES_HANDLER = "interim.lockout.AccountLockoutHandler"
 AXES_FAILURE_LIMIT = env.int("INTERIM_LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("INTERIM_LOGIN_COOLOFF_HOURS", default=0.5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("INTERIM_LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = env.float("INTERIM_LOGIN_COOLOFF_HOURS", default=0.25)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# Django's login form posts the e-mail as "username" (USERNAME_FIELD is "email").
+# Django's login form posts the e-mail as "username" (USERNAME_FIELD is "email"); axes
+# counts it as the sign-in looks it up, whatever its case.
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "interim.lockout.client_username"
+# The client's address. Behind proxies every request comes from the nearest one, so
+# X-Forwarded-For (and X-Forwarded-Proto) are believed only when this says how many
+# proxies the app sits behind; 0 means none, and then anyone reaching the app directly
+# could write those headers. Set it only when the app is reachable through the proxies
+# alone (docker-compose.yml publishes it on 127.0.0.1).
+TRUSTED_PROXY_COUNT = env.int("INTERIM_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "interim.lockout.client_ip_address"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Axes' page, told when the pause ends (axes itself gives the template a duration only).
 AXES_LOCKOUT_CALLABLE = "interim.lockout.lockout_response"
 AXES_VERBOSE = False
+# Password resets: at most this many e-mails per hour for one address typed in the form,
+# and this many requests per hour from one client address; beyond, the page answers the
+# same and nothing is sent. Counted in the cache below.
+PASSWORD_RESETS_PER_EMAIL = env.int("INTERIM_PASSWORD_RESETS_PER_EMAIL", default=3)
+PASSWORD_RESETS_PER_ADDRESS = env.int("INTERIM_PASSWORD_RESETS_PER_ADDRESS", default=10)
+# The cache holds those counts. The default is each process's own memory (enough for one
+# process, as `make run` has); with several processes or machines use a shared one, e.g.
+# redis://host:6379/1 (docker-compose.yml does).
+CACHES = {"default": env.cache("INTERIM_CACHE_URL", default="locmemcache://")}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -119,6 +151,45 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- Security headers ---------------------------------------------------------------------
+
+# Content Security Policy (django-csp): every script and stylesheet comes from static/, no
+# inline code. Bootstrap's CSS draws its icons from data: URIs; Chart.js and Bootstrap set
+# styles through the CSSOM, which the policy allows.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Browser features no page of Interim uses, refused to the site and to anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No script reads the CSRF cookie: htmx sends the token from the page (base.html).
+CSRF_COOKIE_HTTPONLY = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -284,9 +355,14 @@ CELERY_BEAT_SCHEDULE = {
 
 # Absolute links in e-mails start with this.
 SITE_URL = env("INTERIM_SITE_URL", default="http://127.0.0.1:8000")
+# /healthz tells each check's result to staff and to a request with this bearer token
+# (a monitor's); everyone else gets only "ok" or "error". Empty: no token is accepted.
+HEALTH_TOKEN = env("INTERIM_HEALTH_TOKEN", default="")
 # The catch-up sweep looks this far back for drift readings not yet checked for flags.
 GAP_DRIFT_CATCH_UP_DAYS = env.int("GAP_DRIFT_CATCH_UP_DAYS", default=14)
 # A manager strain (1–5) at or above this at the latest meeting raises manager_strain.
 MANAGER_STRAIN_LEVEL = env.int("MANAGER_STRAIN_LEVEL", default=4)
 # Unsent e-mails older than this are left unsent (the in-app notification stays).
 NOTIFICATION_EMAIL_MAX_AGE_HOURS = env.int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", default=48)
+# A message that fails to send is tried this many times in all, 5 min × 2^n apart.
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=5)
