@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
-from partners.validators import currency_code, currency_normalised
+from partners.validators import currency_code, currency_normalised, single_line
 
 from .constants import (
     RATING_CHOICES,
@@ -129,7 +129,7 @@ def date_input():
 
 
 class AssignmentCreateForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[single_line])
     client_contact = forms.ModelChoiceField(
         queryset=None,
         label="Client contact",
@@ -300,7 +300,7 @@ class PlanRowForm(forms.Form):
 
 
 class MilestoneForm(PlanRowForm):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[single_line])
     owner = forms.CharField(max_length=100)
     due_date = forms.DateField(widget=date_input())
     status = forms.ChoiceField(choices=Milestone.Status.choices, initial="planned")

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 
 from .models import User, country_code
+from .validators import single_line
 
 
 class UserCreationForm(auth_forms.UserCreationForm):
@@ -19,7 +20,7 @@ class UserChangeForm(auth_forms.UserChangeForm):
 class FirmClientForm(forms.Form):
     """A client organisation for the firm's list (an existing one is found by its name)."""
 
-    name = forms.CharField(max_length=150, label="Organisation")
+    name = forms.CharField(max_length=150, label="Organisation", validators=[single_line])
     sector = forms.CharField(max_length=100, required=False)
     country = forms.CharField(
         max_length=2,

@@ -1,6 +1,6 @@
 """Flags, notifications and history rows: written by the services, read here."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from .. import services
 from ..models import (
@@ -14,6 +14,7 @@ from ..models import (
     PlanConfirmation,
     TransitionRecord,
 )
+from ..services.notifications import notifications_email_retry
 from .base import RecordAdmin, run_service
 
 ADMIN_RESOLUTION = "Resolved by an admin"
@@ -37,6 +38,23 @@ class FlagAdmin(RecordAdmin):
         )
 
 
+class EmailFailedFilter(admin.SimpleListFilter):
+    """The notifications whose last e-mail attempt failed: waiting for a retry, or given up."""
+
+    title = "e-mail failed"
+    parameter_name = "email_failed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(email_failed_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(email_failed_at__isnull=True)
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(RecordAdmin):
     # A notification added here would be e-mailed by the next sweep, outside any service.
@@ -47,11 +65,27 @@ class NotificationAdmin(RecordAdmin):
         "delivery",
         "created_at",
         "emailed_at",
+        "email_attempts",
+        "email_error",
+        "email_retry_at",
         "read_at",
     )
-    list_filter = ("kind", "delivery", ("read_at", admin.EmptyFieldListFilter))
-    search_fields = ("subject", "recipient__email", "key")
+    list_filter = (EmailFailedFilter, "kind", "delivery", ("read_at", admin.EmptyFieldListFilter))
+    search_fields = ("subject", "recipient__email", "key", "email_error")
     list_select_related = ("recipient",)
+    actions = ["retry_email"]
+
+    @admin.action(description="Retry the e-mail of the selected notifications")
+    def retry_email(self, request, queryset):
+        count = notifications_email_retry(notifications=queryset, user=request.user)
+        skipped = queryset.count() - count
+        if count:
+            messages.success(request, f"{count} e-mail(s) will be tried again at the next run.")
+        if skipped:
+            messages.warning(
+                request,
+                f"{skipped} not retried: already e-mailed, or too old to be e-mailed.",
+            )
 
 
 @admin.register(NotificationPreference)

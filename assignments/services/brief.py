@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from partners.models import ClientOrganisation, ProviderFirm
+from partners.validators import is_single_line
 
 from .. import access
 from ..exceptions import Refused
@@ -61,6 +62,10 @@ def assignment_create(
     director = director or user
     assignment_check_new(
         user=user, firm=firm, client=client, client_contact=client_contact, director=director
+    )
+    require(
+        is_single_line(title),
+        "The title must be a single line: remove its line breaks and control characters.",
     )
     with transaction.atomic():
         assignment = Assignment.objects.create(

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from partners.validators import one_line
+
+from .. import access
 from ..constants import DEFAULT_DELIVERY, Delivery, NotificationKind
 from ..exceptions import Refused
 from ..models import Assignment, Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+# The first retry of a message that failed to send waits this long, each next one twice as
+# long (5, 10, 20, 40 minutes): a refused message is seldom accepted a minute later.
+EMAIL_RETRY_DELAY = timedelta(minutes=5)
 
 
 def assignment_url(assignment_id: int) -> str:
@@ -133,7 +145,8 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         "site_url": settings.SITE_URL,
     }
     message = EmailMultiAlternatives(
-        subject=f"[Interim] {notification.subject}",
+        # A line break in a subject would start a new header: Django refuses to send it.
+        subject=one_line(f"[Interim] {notification.subject}"),
         body=render_to_string("notifications/email.txt", context),
         to=[notification.recipient.email],
     )
@@ -141,12 +154,76 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
+def email_due(now: datetime) -> Q:
+    """The notifications whose e-mail is to be sent now: not sent, not given up, and past
+    the back-off of their last failure."""
+    return Q(
+        emailed_at__isnull=True,
+        email_attempts__lt=settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS,
+    ) & (Q(email_retry_at__isnull=True) | Q(email_retry_at__lte=now))
+
+
+def connection_lost(error: BaseException) -> bool:
+    """Whether `error` says the mail server is out of reach (nothing wrong with the message):
+    every message of the batch would fail alike, so none of them is charged an attempt."""
+    if isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+        return True
+    if isinstance(error, smtplib.SMTPException):  # refused sender, recipient or data
+        return False
+    return isinstance(error, OSError)  # refused connection, timeout, unknown host
+
+
+def emails_release(notes: Iterable[Notification]) -> None:
+    """Give claimed notifications back to the queue, as if never tried."""
+    Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=None)
+
+
+def emails_mark_failed(notes: Iterable[Notification], error: BaseException) -> None:
+    """Record a failed attempt with its reason; retry later with back-off, or give up after
+    NOTIFICATION_EMAIL_MAX_ATTEMPTS attempts in all."""
+    now = timezone.now()
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    for n in notes:
+        n.emailed_at = None
+        n.email_attempts += 1
+        n.email_error = reason
+        n.email_failed_at = now
+        n.email_retry_at = (
+            now + EMAIL_RETRY_DELAY * 2 ** (n.email_attempts - 1)
+            if n.email_attempts < settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS
+            else None
+        )
+        n.save(
+            update_fields=[
+                "emailed_at",
+                "email_attempts",
+                "email_error",
+                "email_failed_at",
+                "email_retry_at",
+            ]
+        )
+        logger.warning(
+            "E-mail of notification %s failed (attempt %s): %s", n.pk, n.email_attempts, reason
+        )
+
+
+def emails_mark_recovered(notes: Iterable[Notification]) -> None:
+    """Sent at last: a notification that had failed is not a failed e-mail any more."""
+    recovered = [n.pk for n in notes if n.email_failed_at is not None]
+    if recovered:
+        Notification.objects.filter(pk__in=recovered).update(
+            email_failed_at=None, email_retry_at=None
+        )
+
+
 def send_pending_emails(*, batch: int = 200) -> int:
     """E-mail the notifications not e-mailed yet, each at most once.
 
-    A batch is claimed (emailed_at set, committed) before it is sent, and whatever could
-    not be sent is released for the next run; a worker that dies mid-send may lose an
-    e-mail (the in-app notification stays) but never sends one twice."""
+    A batch is claimed (emailed_at set, committed) before it is sent; a worker that dies
+    mid-send may lose an e-mail (the in-app notification stays) but never sends one twice.
+    A message that fails is marked failed with the reason and retried later, and the rest
+    of the batch is sent; a mail server out of reach releases what was not sent for the
+    next run and raises (the task retries)."""
     cutoff = timezone.now() - timedelta(hours=settings.NOTIFICATION_EMAIL_MAX_AGE_HOURS)
     sent = 0
     while True:
@@ -154,7 +231,9 @@ def send_pending_emails(*, batch: int = 200) -> int:
             rows = list(
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(
-                    emailed_at__isnull=True, delivery=Delivery.IMMEDIATE, created_at__gte=cutoff
+                    email_due(timezone.now()),
+                    delivery=Delivery.IMMEDIATE,
+                    created_at__gte=cutoff,
                 )
                 .select_related("recipient")
                 .order_by("created_at", "id")[:batch]
@@ -164,16 +243,27 @@ def send_pending_emails(*, batch: int = 200) -> int:
             Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
                 emailed_at=timezone.now()
             )
-        with get_connection() as connection:
-            for position, notification in enumerate(rows):
-                try:
-                    connection.send_messages([notification_email(notification)])
-                except Exception:
-                    Notification.objects.filter(pk__in=[n.pk for n in rows[position:]]).update(
-                        emailed_at=None
-                    )
-                    raise
-                sent += 1
+        delivered: list[Notification] = []
+        try:
+            with get_connection() as connection:
+                for notification in rows:
+                    try:
+                        connection.send_messages([notification_email(notification)])
+                    except Exception as error:
+                        if connection_lost(error):
+                            raise
+                        emails_mark_failed([notification], error)
+                    else:
+                        delivered.append(notification)
+                        sent += 1
+        except Exception:
+            # Out of reach (on opening or mid-batch): what was not delivered goes back to
+            # the queue, and no message is charged an attempt for it.
+            done = {n.pk for n in delivered}
+            emails_release(n for n in rows if n.pk not in done)
+            raise
+        finally:
+            emails_mark_recovered(delivered)
 
 
 def digest_email(recipient: Any, notes: list[Notification]) -> EmailMultiAlternatives:
@@ -193,15 +283,20 @@ def digest_email(recipient: Any, notes: list[Notification]) -> EmailMultiAlterna
     return message
 
 
-def send_digests(*, max_age_days: int = 7) -> int:
+# A digest gathers at most this many days of notifications.
+DIGEST_MAX_AGE_DAYS = 7
+
+
+def send_digests(*, max_age_days: int = DIGEST_MAX_AGE_DAYS) -> int:
     """E-mail each person one digest of their digest notifications not e-mailed yet; returns
     how many digests were sent. Claimed before sending like `send_pending_emails`, so a
-    second run (or a duplicated beat) sends nothing twice."""
+    second run (or a duplicated beat) sends nothing twice; a digest that fails is marked
+    failed on its notifications and retried later, and the other people's are sent."""
     cutoff = timezone.now() - timedelta(days=max_age_days)
     with transaction.atomic():
         rows = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(emailed_at__isnull=True, delivery=Delivery.DIGEST, created_at__gte=cutoff)
+            .filter(email_due(timezone.now()), delivery=Delivery.DIGEST, created_at__gte=cutoff)
             .select_related("recipient", "assignment")
             .order_by("recipient_id", "created_at", "id")
         )
@@ -211,17 +306,43 @@ def send_digests(*, max_age_days: int = 7) -> int:
     by_recipient: dict[int, list[Notification]] = {}
     for n in rows:
         by_recipient.setdefault(n.recipient_id, []).append(n)
+    delivered: list[Notification] = []
     sent = 0
-    with get_connection() as connection:
-        for notes in by_recipient.values():
-            try:
-                connection.send_messages([digest_email(notes[0].recipient, notes)])
-            except Exception:
-                unsent = [n.pk for group in list(by_recipient.values())[sent:] for n in group]
-                Notification.objects.filter(pk__in=unsent).update(emailed_at=None)
-                raise
-            sent += 1
+    try:
+        with get_connection() as connection:
+            for notes in by_recipient.values():
+                try:
+                    connection.send_messages([digest_email(notes[0].recipient, notes)])
+                except Exception as error:
+                    if connection_lost(error):
+                        raise
+                    emails_mark_failed(notes, error)
+                else:
+                    delivered.extend(notes)
+                    sent += 1
+    except Exception:
+        done = {n.pk for n in delivered}
+        emails_release(n for n in rows if n.pk not in done)
+        raise
+    finally:
+        emails_mark_recovered(delivered)
     return sent
+
+
+def notifications_email_retry(*, notifications: QuerySet[Notification], user: Any) -> int:
+    """An admin asks for the e-mail of these notifications to be tried again at the next
+    run, with a fresh count of attempts; returns how many will be (those not sent yet and
+    still young enough to be sent at all)."""
+    if not access.is_admin(user):
+        raise PermissionDenied("Only an admin may retry e-mails.")
+    now = timezone.now()
+    recent = Q(
+        delivery=Delivery.IMMEDIATE,
+        created_at__gte=now - timedelta(hours=settings.NOTIFICATION_EMAIL_MAX_AGE_HOURS),
+    ) | Q(delivery=Delivery.DIGEST, created_at__gte=now - timedelta(days=DIGEST_MAX_AGE_DAYS))
+    return notifications.filter(recent, emailed_at__isnull=True).update(
+        email_attempts=0, email_retry_at=None
+    )
 
 
 def notification_mark_read(*, notification: Notification, user: Any) -> Notification:
