@@ -18,6 +18,9 @@ class ProgressMeeting(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         HELD = "held", "Held"
         MISSED = "missed", "Missed"
+        # Closing an assignment keeps the meeting it had scheduled, as a record that it
+        # was planned and did not take place.
+        CANCELLED = "cancelled", "Cancelled with the assignment"
 
     assignment = models.ForeignKey(
         "assignments.Assignment", on_delete=models.CASCADE, related_name="meetings"
@@ -68,6 +71,10 @@ class ProgressMeeting(models.Model):
     @property
     def is_missed(self):
         return self.status == self.Status.MISSED
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
 
     @property
     def levels(self):

@@ -55,7 +55,8 @@ def review_punctuality(meetings: QuerySet[ProgressMeeting], today: date) -> dict
 
     A meeting is due on its scheduled date, or on the day it was held if that came first;
     one still scheduled counts once that date is past (it is overdue). It is on time when it
-    was held no later than its scheduled date; late, missed and overdue ones are not.
+    was held no later than its scheduled date; late, missed and overdue ones are not. One
+    cancelled with its assignment was never due.
     """
     held = ProgressMeeting.Status.HELD
     due_on = Case(
@@ -67,6 +68,7 @@ def review_punctuality(meetings: QuerySet[ProgressMeeting], today: date) -> dict
         meetings.annotate(due_on=due_on)
         .filter(due_on__gte=today - timedelta(days=REVIEW_WINDOW_DAYS), due_on__lte=today)
         .exclude(status=ProgressMeeting.Status.SCHEDULED, scheduled_for__gte=today)
+        .exclude(status=ProgressMeeting.Status.CANCELLED)
         .aggregate(
             due=Count("pk"),
             on_time=Count("pk", filter=Q(status=held, held_on__lte=F("scheduled_for"))),

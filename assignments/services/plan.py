@@ -109,6 +109,9 @@ def action_plan_update(
                 require(not problem, f"{name}: {problem}")
         locked.summary = summary
         locked.save(update_fields=["summary"])
+        # The only rows the app deletes: a draft's own, rewritten from the form. Nobody has
+        # relied on a draft yet (a confirmation given to it is withdrawn and asked again),
+        # a delivered commitment is kept, and a confirmed version is never touched here.
         withdrawn = locked.confirmations.all().delete()[0] > 0
         locked.milestones.all().delete()
         locked.commitments.filter(delivered_on__isnull=True).delete()

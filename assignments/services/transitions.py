@@ -202,8 +202,11 @@ def assignment_resume_progress(
 
 
 def _close(assignment: Assignment, user: Any, why: str) -> None:
-    """What closing an assignment ends: its scheduled meetings and its open flags."""
-    assignment.meetings.filter(status=ProgressMeeting.Status.SCHEDULED).delete()
+    """What closing an assignment ends: its scheduled meetings (kept, as cancelled) and
+    its open flags."""
+    assignment.meetings.filter(status=ProgressMeeting.Status.SCHEDULED).update(
+        status=ProgressMeeting.Status.CANCELLED
+    )
     flags_close_with(assignment=assignment, user=user, why=why)
 
 
