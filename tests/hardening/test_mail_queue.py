@@ -3,6 +3,7 @@ fails to send is retried with back-off a bounded number of times and never holds
 others, and the admin sees and retries the failed ones."""
 
 import socket
+import threading
 from datetime import timedelta
 
 import pytest
@@ -187,6 +188,54 @@ def test_a_mail_server_out_of_reach_releases_the_batch_without_charging_attempts
     assert all(n.emailed_at is None and n.email_attempts == 0 for n in notes)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert send_pending_emails() == 2
+
+
+class HangsUpAfterOneMessage(threading.Thread):
+    """A mail server on this machine that accepts one message, then hangs up."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+
+    def run(self):
+        connection, _ = self.listener.accept()
+        with connection, self.listener, connection.makefile("rwb") as stream:
+
+            def reply(line):
+                stream.write(line + b"\r\n")
+                stream.flush()
+
+            reply(b"220 ready")
+            in_data = False
+            while line := stream.readline():
+                if in_data:
+                    if line == b".\r\n":
+                        reply(b"250 queued")
+                        return
+                elif line[:4].upper() == b"DATA":
+                    reply(b"354 go on")
+                    in_data = True
+                else:
+                    reply(b"250 ok")
+
+
+def test_a_mail_server_lost_mid_batch_releases_the_rest_without_charging_attempts(queue, settings):
+    bad, (first, second) = queue
+    server = HangsUpAfterOneMessage()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
+    with pytest.raises(OSError):  # smtplib's errors are OSErrors
+        send_pending_emails()
+    server.join(5)
+    for n in (bad, first, second):
+        n.refresh_from_db()
+    assert first.emailed_at is not None and first.email_attempts == 0
+    assert second.emailed_at is None and second.email_attempts == 0 and not second.email_error
+    assert bad.email_attempts == 1  # its own fault, found before the server was asked
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_pending_emails() == 1 and [m.to for m in mail.outbox] == [[second.recipient.email]]
 
 
 def test_a_digest_that_fails_does_not_hold_back_the_other_digests(director, settings):
