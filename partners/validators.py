@@ -2,6 +2,7 @@
 codes from ISO 4217's list of active codes (as shipped by pycountry); and single-line text
 for the names and titles that reach e-mail headers."""
 
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -71,8 +72,8 @@ def is_single_line(text: str) -> bool:
 
 
 def one_line(text: str) -> str:
-    """`text` with every line break and control character turned into a space."""
-    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    """`text` with each run of line breaks and control characters turned into one space."""
+    return re.sub(r"\s*[\x00-\x1f\x7f-\x9f\u2028\u2029]+\s*", " ", text)
 
 
 single_line = SingleLineValidator()

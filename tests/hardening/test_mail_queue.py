@@ -97,7 +97,7 @@ def test_the_forms_for_names_and_milestones_refuse_line_breaks(db):
 def test_a_stored_subject_with_line_breaks_is_sent_on_one_line(director):
     note = Notification.objects.create(recipient=director, key="legacy", subject=EVIL, body="b")
     message = notification_email(note)
-    assert message.subject == "[Interim] Evil  Bcc: victim@example.com"
+    assert message.subject == "[Interim] Evil Bcc: victim@example.com"
     sent = message.message()
     assert sent["Bcc"] is None and message.recipients() == [director.email]
 
