@@ -8,11 +8,17 @@ is a hard delete, allowed only where a draft plan's own rows are rewritten by it
 (and the firm's client list, whose removal takes a link, not an organisation, off it).
 """
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+import pytest
 from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
 from django.urls import resolve, reverse
 from django.utils import timezone
 
@@ -33,6 +39,7 @@ from assignments.models import (
 from assignments.selectors.dashboards import director_dashboard, review_punctuality
 from assignments.services.sweeps import latest_meetings_sweep, review_reminders_send
 from partners.models import ProviderFirm
+from tests.conftest import IN_CI
 from tests.web.test_access_matrix import url_names
 
 DIMS = [d.value for d in Dimension]
@@ -429,3 +436,53 @@ def test_a_cancelled_meeting_is_not_swept_nor_counted(walker, client):
     assert after["reviews_due"] == 0
     assert after["overdue_reviews"] == [] and after["upcoming"] == []
     assert not Flag.objects.filter(kind=Flag.Kind.REVIEW_OVERDUE).exists()
+
+
+# --- 3. Backup and restore ----------------------------------------------------------------
+
+
+def database_url(settings):
+    user = quote(settings["USER"] or "", safe="")
+    password = f":{quote(settings['PASSWORD'], safe='')}" if settings["PASSWORD"] else ""
+    host = settings["HOST"] or "127.0.0.1"
+    port = f":{settings['PORT']}" if settings["PORT"] else ""
+    return f"postgres://{user}{password}@{host}{port}/{settings['NAME']}"
+
+
+def backup_check(url, *args):
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args],
+        env=os.environ | {"DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_the_backup_of_the_demo_world_restores_every_row(transactional_db, tmp_path):
+    if connection.vendor != "postgresql":
+        message = "The backup check needs PostgreSQL: set DATABASE_URL to a PostgreSQL server."
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    call_command("seed_demo")
+    dump = tmp_path / "interim.dump"
+    done = backup_check(database_url(connection.settings_dict), "--dump", str(dump))
+    assert done.returncode == 0, done.stderr
+    printed = {line.split()[0]: line.split()[1:3] for line in done.stdout.splitlines()[1:-1]}
+    tables = {m._meta.db_table: m._default_manager.count() for m in project_models()}
+    assert printed == {table: [str(n), str(n)] for table, n in tables.items()}
+    assert tables["assignments_assignment"] > 0 and tables["assignments_progressmeeting"] > 0
+    assert done.stdout.splitlines()[-1].startswith("OK: ")
+    assert f"{sum(tables.values())} rows identical" in done.stdout
+    assert dump.stat().st_size > 0
+    # The scratch database is gone.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE '%%restore_check%%'")
+        assert cursor.fetchall() == []
+
+
+def test_the_backup_check_refuses_a_database_that_is_not_postgresql():
+    done = backup_check("sqlite:///db.sqlite3")
+    assert done.returncode == 2
+    assert "DATABASE_URL is not a PostgreSQL URL" in done.stderr
