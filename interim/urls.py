@@ -16,6 +16,12 @@ def favicon(request):
 
 urlpatterns = [
     path("", home, name="home"),
+    # Before Django's own: the same address and name, the e-mail sent in the background.
+    path(
+        "accounts/password_reset/",
+        partner_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/role/", partner_views.switch_role, name="switch_role"),
     path("firm/clients/", partner_views.firm_clients, name="firm_clients"),

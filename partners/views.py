@@ -1,13 +1,38 @@
+import logging
+
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from . import services
+from . import services, tasks
 from .forms import FirmClientForm
 from .models import Role
+from .password_reset import password_reset_allowed
 from .roles import SESSION_KEY
+
+logger = logging.getLogger(__name__)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, answering "if an account uses it, a link is on its way" at once
+    for any address: the e-mail is the background task's (partners.password_reset)."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if password_reset_allowed(email, get_client_ip_address(self.request)):
+            try:
+                tasks.send_password_reset.delay(
+                    email, self.request.get_host(), self.request.is_secure()
+                )
+            except BrokerUnavailable:
+                logger.warning("Broker unavailable: no password-reset e-mail sent.")
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @login_required

@@ -1,0 +1,29 @@
+"""Celery tasks of the partners app: thin callers of its services."""
+
+import smtplib
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from .password_reset import password_reset_send
+
+TRANSIENT = (
+    OperationalError,
+    InterfaceError,
+    smtplib.SMTPException,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+# A few retries only: the person is waiting for the e-mail, or will ask again.
+@shared_task(
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=3,
+)
+def send_password_reset(email, domain, use_https):
+    """E-mail the password-reset link to the account using `email`, if one does."""
+    password_reset_send(email=email, domain=domain, use_https=use_https)
