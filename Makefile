@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint types format migrate seed check-migrations clean
+.PHONY: run test lint types format migrate seed check-migrations check-deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,7 +47,18 @@ types: $(STAMP)
 check-migrations: $(STAMP)
 	DJANGO_SETTINGS_MODULE=interim.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: lint types check-migrations
+# Django's deployment checklist on the production settings, given only the variables the
+# README says production needs (dummy values): the secure defaults must pass it on their own.
+check-deploy: $(STAMP)
+	env -u DJANGO_SSL_REDIRECT -u DJANGO_HSTS_SECONDS -u DJANGO_SECURE_COOKIES \
+	    DJANGO_SETTINGS_MODULE=interim.settings.production \
+	    DJANGO_SECRET_KEY=check-deploy-only-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ \
+	    DJANGO_ALLOWED_HOSTS=interim.example.com \
+	    DATABASE_URL=postgres://interim:interim@db.example.com:5432/interim \
+	    CELERY_BROKER_URL=redis://redis.example.com:6379/0 \
+	    $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test: lint types check-migrations check-deploy
 	$(BIN)/pytest
 
 clean:

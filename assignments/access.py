@@ -41,8 +41,18 @@ if TYPE_CHECKING:
 # --- Who someone is on an assignment -------------------------------------------------------
 
 
+# Staff status opens Django admin, whose models each have their own permissions; seeing and
+# doing everything in the app is a permission of its own (superusers have every one).
+ADMIN_PERMISSION = "partners.view_everything"
+
+
 def is_admin(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_staff)
+    """An operator of the installation: staff with the permission to see everything (a
+    superuser needs no query; another staff member's permissions are read once, then cached
+    on the user)."""
+    return bool(
+        user and user.is_authenticated and user.is_staff and user.has_perm(ADMIN_PERMISSION)
+    )
 
 
 def _profile(user: User, name: str) -> Any:

@@ -57,6 +57,10 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["full_name"]
+        permissions = [
+            # With staff status: an admin of the app, who sees and may do everything there.
+            ("view_everything", "Can see and do everything in the app (with staff status)"),
+        ]
 
     def __str__(self):
         return self.full_name or self.email

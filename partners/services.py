@@ -12,7 +12,7 @@ from .models import ClientOrganisation, ProviderFirm
 
 def may_manage_clients(user: Any, firm: ProviderFirm) -> bool:
     """A director of the firm, or an admin."""
-    if user.is_authenticated and user.is_staff:
+    if user.is_authenticated and user.is_staff and user.has_perm("partners.view_everything"):
         return True
     profile = getattr(user, "director_profile", None) if user.is_authenticated else None
     return profile is not None and profile.firm_id == firm.pk

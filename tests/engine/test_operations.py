@@ -8,6 +8,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 
 from assignments import tasks
 from assignments.models import Flag, Notification
@@ -30,20 +31,25 @@ def settings_variables():
 # --- /healthz ---------------------------------------------------------------------------
 
 
-def test_healthz_says_ok_when_database_and_broker_answer(client, db):
+# The details are for staff (and a monitor's token): tests/hardening/test_production.py.
+def test_healthz_says_ok_when_database_and_broker_answer(client, admin_user):
+    client.force_login(admin_user)
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "static": "ok"}
 
 
-def test_healthz_says_503_when_the_broker_is_down(client, db):
+def test_healthz_says_503_when_the_broker_is_down(client, admin_user):
     from tests.engine.test_worker import CLOSED_PORT_URL, broker
 
+    client.force_login(admin_user)
     with broker(CLOSED_PORT_URL):
         response = client.get("/healthz")
+        public = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"].startswith("error")
     assert response.json()["database"] == "ok"
+    assert public.status_code == 503 and public.json() == {"status": "error"}
 
 
 # --- run_sweeps -------------------------------------------------------------------------
