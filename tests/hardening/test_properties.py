@@ -338,8 +338,10 @@ def test_selection_forms_never_answer_500_nor_half_write(cast, manager, other_ma
         "proposed_day_rate": decimals(),
         "currency": choices(["EUR", " eur", "usd", "XXX", "EURO", "€"]),
     }
-    endpoints = [("director", reverse("assignments:candidacy_add", args=[a.pk]), {}, {})]
-    endpoints[0] = (*endpoints[0][:2], {"manager": str(other_manager.pk)}, {"manager": ids(rows)})
+    shortlist = reverse("assignments:candidacy_add", args=[a.pk])
+    endpoints = [
+        ("director", shortlist, {"manager": str(other_manager.pk)}, {"manager": ids(rows)})
+    ]
     for c in (presented, shortlisted):
         args = [a.pk, c.pk]
         endpoints += [
@@ -379,7 +381,12 @@ def test_audit_forms_never_answer_500_nor_half_write(cast, manager):
         k: choices([*GapLevel.values, 4, -1]) for k in audit if k.endswith("_level")
     }
     endpoints = [
-        ("manager", reverse("assignments:audit_edit", args=[drafting.pk, draft.pk]), audit, {}),
+        (
+            "manager",
+            reverse("assignments:audit_edit", args=[drafting.pk, draft.pk]),
+            audit,
+            audit_fields,
+        ),
         (
             "manager",
             reverse("assignments:audit_edit", args=[drafting.pk, draft.pk]),
@@ -396,7 +403,6 @@ def test_audit_forms_never_answer_500_nor_half_write(cast, manager):
         ),
         ("manager", reverse("assignments:audit_start", args=[reviewed.pk]), {}, {}),
     ]
-    endpoints[0] = (*endpoints[0][:3], audit_fields)
     post_family("audit", signed_in(cast), endpoints)
 
 
