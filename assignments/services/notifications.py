@@ -174,8 +174,13 @@ def connection_lost(error: BaseException) -> bool:
 
 
 def emails_release(notes: Iterable[Notification]) -> None:
-    """Give claimed notifications back to the queue, as if never tried."""
-    Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=None)
+    """Give claimed notifications back to the queue as they were before the claim: not
+    sent, with the retry time of their last failure (if any)."""
+    by_retry: dict[datetime | None, list[int]] = {}
+    for n in notes:
+        by_retry.setdefault(n.email_retry_at, []).append(n.pk)
+    for retry_at, pks in by_retry.items():
+        Notification.objects.filter(pk__in=pks).update(emailed_at=None, email_retry_at=retry_at)
 
 
 def emails_mark_failed(notes: Iterable[Notification], error: BaseException) -> None:
@@ -208,22 +213,23 @@ def emails_mark_failed(notes: Iterable[Notification], error: BaseException) -> N
 
 
 def emails_mark_recovered(notes: Iterable[Notification]) -> None:
-    """Sent at last: a notification that had failed is not a failed e-mail any more."""
-    recovered = [n.pk for n in notes if n.email_failed_at is not None]
-    if recovered:
-        Notification.objects.filter(pk__in=recovered).update(
-            email_failed_at=None, email_retry_at=None
-        )
+    """Sent: no lease or retry time any more, and a notification that had failed is not a
+    failed e-mail any more."""
+    pks = [n.pk for n in notes]
+    if pks:
+        Notification.objects.filter(pk__in=pks).update(email_failed_at=None, email_retry_at=None)
 
 
 def send_pending_emails(*, batch: int = 200) -> int:
     """E-mail the notifications not e-mailed yet, each at most once.
 
-    A batch is claimed (emailed_at set, committed) before it is sent; a worker that dies
-    mid-send may lose an e-mail (the in-app notification stays) but never sends one twice.
-    A message that fails is marked failed with the reason and retried later, and the rest
-    of the batch is sent; a mail server out of reach releases what was not sent for the
-    next run and raises (the task retries)."""
+    A batch is leased (its retry time pushed NOTIFICATION_EMAIL_LEASE ahead, committed), so
+    that no other run takes it; each message is then marked sent (emailed_at, committed)
+    just before it goes. A worker that dies mid-batch loses at most the message it was
+    sending (the in-app notification stays), never sends one twice, and leaves the rest of
+    the batch to the first run after the lease. A message that fails is marked failed with
+    the reason and retried later, and the rest of the batch is sent; a mail server out of
+    reach releases what was not sent for the next run and raises (the task retries)."""
     cutoff = timezone.now() - timedelta(hours=settings.NOTIFICATION_EMAIL_MAX_AGE_HOURS)
     sent = 0
     while True:
@@ -241,14 +247,20 @@ def send_pending_emails(*, batch: int = 200) -> int:
             if not rows:
                 return sent
             Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
-                emailed_at=timezone.now()
+                email_retry_at=timezone.now() + settings.NOTIFICATION_EMAIL_LEASE
             )
         delivered: list[Notification] = []
+        started: list[Notification] = []
         try:
             with get_connection() as connection:
                 for notification in rows:
+                    message = notification_email(notification)
+                    Notification.objects.filter(pk=notification.pk).update(
+                        emailed_at=timezone.now()
+                    )
+                    started.append(notification)
                     try:
-                        connection.send_messages([notification_email(notification)])
+                        connection.send_messages([message])
                     except Exception as error:
                         if connection_lost(error):
                             raise
@@ -258,7 +270,7 @@ def send_pending_emails(*, batch: int = 200) -> int:
                         sent += 1
         except Exception:
             # Out of reach (on opening or mid-batch): what was not delivered goes back to
-            # the queue, and no message is charged an attempt for it.
+            # the queue as it was, and no message is charged an attempt for it.
             done = {n.pk for n in delivered}
             emails_release(n for n in rows if n.pk not in done)
             raise

@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from the environment with django-environ."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -366,3 +367,6 @@ MANAGER_STRAIN_LEVEL = env.int("MANAGER_STRAIN_LEVEL", default=4)
 NOTIFICATION_EMAIL_MAX_AGE_HOURS = env.int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", default=48)
 # A message that fails to send is tried this many times in all, 5 min × 2^n apart.
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=5)
+# A run that takes a batch of e-mails holds it this long: a worker killed mid-batch leaves
+# what it had not sent to the first run after that.
+NOTIFICATION_EMAIL_LEASE = timedelta(minutes=10)
