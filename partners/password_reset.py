@@ -1,16 +1,15 @@
-"""Password resets asked for by e-mail: how often they may be asked, and the e-mail itself.
+"""How often a password reset may be asked for.
 
 The page answers the same whether or not an account uses the address, and does the same
-work either way: it counts the request and hands the address to a background task, which
-alone looks the account up and sends the link. So neither the answer nor its timing says
-whether an address has an account."""
+work either way: it counts the request here and hands the address to a background task
+(partners.tasks.send_password_reset), which alone looks the account up and sends the link.
+So neither the answer nor its timing says whether an address has an account."""
 
 from __future__ import annotations
 
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 
 WINDOW_SECONDS = 60 * 60
@@ -46,11 +45,3 @@ def password_reset_allowed(email: str, client_address: str) -> bool:
         settings.PASSWORD_RESETS_PER_ADDRESS,
     )
     return per_email and per_address
-
-
-def password_reset_send(*, email: str, domain: str, use_https: bool) -> None:
-    """E-mail a link to choose a new password to each active account using `email`
-    (Django's reset e-mail and token); nothing when none does."""
-    form = PasswordResetForm({"email": email})
-    if form.is_valid():
-        form.save(domain_override=domain, use_https=use_https)

@@ -1,9 +1,11 @@
-"""The writes of the partners app: a firm's list of the client organisations it works with."""
+"""The writes of the partners app: a firm's list of the client organisations it works with,
+and the e-mails that reset a password."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -47,3 +49,11 @@ def firm_client_remove(*, user: Any, firm: ProviderFirm, organisation: ClientOrg
     the assignments already there carry on."""
     _check(user, firm)
     firm.clients.remove(organisation)
+
+
+def password_reset_send(*, email: str, domain: str, use_https: bool) -> None:
+    """E-mail a link to choose a new password to each active account using `email`
+    (Django's reset e-mail and token); nothing when none does."""
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(domain_override=domain, use_https=use_https)

@@ -5,7 +5,7 @@ import smtplib
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from .password_reset import password_reset_send
+from .services import password_reset_send
 
 TRANSIENT = (
     OperationalError,

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset page, answering "if an account uses it, a link is on its way" at once
-    for any address: the e-mail is the background task's (partners.password_reset)."""
+    for any address: the e-mail is the background task's (partners.tasks)."""
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
