@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 
+from partners.models import ADMIN_PERMISSION
+
 from .constants import (
     BRIEF_EDITABLE_STATES,
     FINAL_STATES,
@@ -43,7 +45,6 @@ if TYPE_CHECKING:
 
 # Staff status opens Django admin, whose models each have their own permissions; seeing and
 # doing everything in the app is a permission of its own (superusers have every one).
-ADMIN_PERMISSION = "partners.view_everything"
 
 
 def is_admin(user: User) -> bool:

@@ -9,6 +9,11 @@ from .validators import currency_code, positive_amount, single_line
 country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 code, e.g. FR.")
 
 
+# The permission that makes a staff member an operator of the installation, who sees every
+# assignment in the app (a superuser has it; staff status alone does not).
+ADMIN_PERMISSION = "partners.view_everything"
+
+
 class Role(models.TextChoices):
     DIRECTOR = "director", "Assignment director"
     MANAGER = "manager", "Interim manager"
@@ -81,7 +86,7 @@ class User(AbstractUser):
             found.append(Role.MANAGER)
         if hasattr(self, "client_profile"):
             found.append(Role.CLIENT)
-        if self.is_staff:
+        if self.is_staff and self.has_perm(ADMIN_PERMISSION):
             found.append(Role.ADMIN)
         return found
 

@@ -9,12 +9,12 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from .models import ClientOrganisation, ProviderFirm
+from .models import ADMIN_PERMISSION, ClientOrganisation, ProviderFirm
 
 
 def may_manage_clients(user: Any, firm: ProviderFirm) -> bool:
     """A director of the firm, or an admin."""
-    if user.is_authenticated and user.is_staff and user.has_perm("partners.view_everything"):
+    if user.is_authenticated and user.is_staff and user.has_perm(ADMIN_PERMISSION):
         return True
     profile = getattr(user, "director_profile", None) if user.is_authenticated else None
     return profile is not None and profile.firm_id == firm.pk

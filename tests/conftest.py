@@ -4,6 +4,7 @@ manager not on it, a client contact, a contact of another client, and an admin."
 import os
 
 import pytest
+from django.core.cache import cache
 
 from partners.models import ClientContact
 from tests.factories import (
@@ -17,6 +18,13 @@ from tests.factories import (
 )
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the password-reset limits count there)."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,6 +8,7 @@ from django.db.models import F, Q, QuerySet
 
 from partners.models import ClientOrganisation, User
 
+from .. import access
 from ..models import Assignment, Flag
 from .scoping import (
     assignments_for_user,
@@ -31,7 +32,11 @@ SORTS: dict[str, Any] = {
 def sees_flags_somewhere(user: Any) -> bool:
     """Whether the user is the provider's side of any assignment (the flag filter and
     column are theirs); a client contact alone never is."""
-    return user.is_staff or hasattr(user, "director_profile") or hasattr(user, "manager_profile")
+    return (
+        access.is_admin(user)
+        or hasattr(user, "director_profile")
+        or hasattr(user, "manager_profile")
+    )
 
 
 def assignment_list(

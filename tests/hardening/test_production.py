@@ -18,6 +18,7 @@ from django.contrib.auth.models import Permission
 from django.test import override_settings
 
 from assignments import access
+from assignments.selectors import sees_flags_somewhere
 from partners.services import may_manage_clients
 from tests.factories import UserFactory
 
@@ -294,6 +295,7 @@ def test_staff_status_alone_does_not_open_the_app(client, assignment, firm):
     staff = UserFactory(is_staff=True)
     assert not access.is_admin(staff)
     assert not may_manage_clients(staff, firm)
+    assert "admin" not in staff.roles and not sees_flags_somewhere(staff)
     client.force_login(staff)
     assert client.get(f"/assignments/{assignment.pk}/").status_code == 404
 
@@ -301,6 +303,7 @@ def test_staff_status_alone_does_not_open_the_app(client, assignment, firm):
 def test_staff_with_the_permission_is_an_admin(client, assignment, firm):
     staff = grant_everything(UserFactory(is_staff=True))
     assert access.is_admin(staff)
+    assert "admin" in staff.roles and sees_flags_somewhere(staff)
     assert may_manage_clients(staff, firm)
     client.force_login(staff)
     assert client.get(f"/assignments/{assignment.pk}/").status_code == 200
