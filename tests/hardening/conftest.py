@@ -19,8 +19,8 @@ def postgresql(transactional_db):
         pytest.skip(message)
 
 
-# Hypothesis profiles for the property tests: `ci` (CI=true) runs 60 examples per endpoint
-# family, always the same ones (the file takes about 90 s on PostgreSQL); `dev` 25 random
+# Hypothesis profiles for the property tests: `ci` (CI=true) runs 200 examples per endpoint
+# family, always the same ones (the file takes a few minutes on PostgreSQL); `dev` 25 random
 # ones per family for a quick local loop. HYPOTHESIS_PROFILE chooses one explicitly.
 COMMON = {
     "deadline": None,
@@ -28,6 +28,6 @@ COMMON = {
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     "print_blob": True,
 }
-settings.register_profile("ci", max_examples=60, derandomize=True, **COMMON)
+settings.register_profile("ci", max_examples=200, derandomize=True, **COMMON)
 settings.register_profile("dev", max_examples=25, **COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if IN_CI else "dev"))
