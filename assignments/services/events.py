@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from partners.models import ClientContact
 
-from ..constants import NotificationKind, Party
+from ..constants import NotificationKind, Party, State
 from ..models import (
     ActionPlan,
     Assignment,
@@ -92,7 +92,8 @@ def tell(
     `key` names the event; the recipient is added to it, so that each is told once."""
     if _quiet.get():
         return 0
-    ids = party_ids(assignment)
+    parties = list(parties)
+    ids = party_ids(assignment) if parties else {}
     skip = {pk for pk in exclude if pk}
     recipients: dict[int, str] = {}
     for party in parties:
@@ -174,18 +175,17 @@ def manager_chosen(candidacy: Candidacy, user: Any, not_retained: Iterable[int])
         url=place(a, "audit"),
         exclude=[user.pk],
     )
-    for pk in not_retained:
-        told += tell(
-            a,
-            [],
-            people=[pk],
-            kind=Kind.SELECTION,
-            key=f"not-retained:{a.pk}",
-            subject=f"Not retained – {a.title}",
-            body=f"The client chose another candidate for “{a.title}”. Thank you for your time.",
-            url=place(a),
-            reason=f"You were presented as a candidate for “{a.title}”.",
-        )
+    told += tell(
+        a,
+        [],
+        people=not_retained,
+        kind=Kind.SELECTION,
+        key=f"not-retained:{a.pk}",
+        subject=f"Not retained – {a.title}",
+        body=f"The client chose another candidate for “{a.title}”. Thank you for your time.",
+        url=place(a),
+        reason=f"You were presented as a candidate for “{a.title}”.",
+    )
     return told
 
 
@@ -263,7 +263,7 @@ def plan_to_confirm(
 
 def plan_confirmed(plan: ActionPlan) -> int:
     a = plan.assignment
-    running = a.state in ("realignment",)
+    running = a.state == State.REALIGNMENT
     return tell(
         a,
         [Party.DIRECTOR],
