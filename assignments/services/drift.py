@@ -7,14 +7,22 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from ..constants import CRITICAL_LEVEL, FINAL_STATES, NotificationKind
 from ..drift import gap_drift
-from ..models import Assignment, AuditReport, Dimension, DriftReading, Flag, GapLevel
+from ..models import (
+    Assignment,
+    AuditReport,
+    Dimension,
+    DriftReading,
+    Flag,
+    GapLevel,
+    Notification,
+)
 from .common import drift_weights
-from .flags import Found, merge, record
+from .flags import Found, record
 from .notifications import notification_for
 
 SUBMITTED_STATUSES = (AuditReport.Status.SUBMITTED, AuditReport.Status.ACCEPTED)
@@ -61,81 +69,6 @@ def _levels_text(levels: dict[str, int]) -> str:
     )
 
 
-def audit_drift_flag(audit_report_id: int) -> Found | dict[str, int]:
-    """Compute a submitted audit report's gap drift, store it on the assignment and in its
-    history, flag it at GAP_DRIFT_THRESHOLD or with a critical dimension, and tell the
-    director. Returns what was recorded ({} when already done or nothing to do)."""
-    report = (
-        AuditReport.objects.select_related("assignment")
-        .filter(pk=audit_report_id, status__in=SUBMITTED_STATUSES)
-        .first()
-    )
-    if report is None:
-        return {}
-    with transaction.atomic():
-        audit_report_record_drift(report=report)
-        reading = DriftReading.objects.select_for_update().get(audit_report=report)
-        if reading.checked_at is not None:
-            return {}
-        a = report.assignment
-        if a.is_final:  # closed meanwhile: nothing left to warn about
-            DriftReading.objects.filter(pk=reading.pk).update(checked_at=timezone.now())
-            return {}
-        levels = report.levels
-        score = reading.score
-        threshold = settings.GAP_DRIFT_THRESHOLD
-        critical = [
-            Dimension(d).label.lower() for d, lvl in levels.items() if lvl == CRITICAL_LEVEL
-        ]
-        drift_store_on_assignment(reading)
-        flagged = score >= threshold or bool(critical)
-        flags = []
-        message = ""
-        if flagged:
-            why = [f"a gap drift of {score} (the threshold is {threshold})"]
-            if critical:
-                why.append(f"a critical gap on {', '.join(critical)}")
-            message = (
-                f"The audit report v{report.version} of “{a.title}” finds {' and '.join(why)}: "
-                "reality is far from the brief. Review the audit with the client before "
-                "the action plan."
-            )
-            flags.append(
-                Flag(
-                    assignment=a,
-                    kind=Flag.Kind.GAP_DRIFT,
-                    key=f"gap_drift:audit:{report.pk}",
-                    message=message,
-                )
-            )
-        subject = f"Audit report v{report.version} submitted: gap drift {score} – {a.title}"
-        if flagged:
-            subject = f"Gap drift flagged ({score}) – {a.title}"
-        body = (
-            f"The interim manager submitted audit report v{report.version} of “{a.title}”. "
-            f"Its gap drift is {score} of 100 (flag at {threshold}).\n\n"
-            f"Gap per dimension:\n{_levels_text(levels)}\n\n"
-            + (f"{message}\n\n" if flagged else "")
-            + (
-                "Review the report, then accept it or return it for revision."
-                if report.status == AuditReport.Status.SUBMITTED
-                else "The report is accepted; this score starts the assignment's drift history."
-            )
-        )
-        note = notification_for(
-            a,
-            "director",
-            f"audit_submitted:{report.pk}",
-            subject,
-            body,
-            kind=NotificationKind.AUDIT,
-            anchor="audit",  # where the director compares it with the brief, accepts or returns
-        )
-        found = record(flags=flags, notes=[note])
-        DriftReading.objects.filter(pk=reading.pk).update(checked_at=timezone.now())
-    return found
-
-
 def drift_worsening(score: int, previous: list[int]) -> bool:
     """Whether a meeting's drift `score` shows a worsening trend against the earlier
     readings `previous` (newest first): GAP_DRIFT_WORSENING points or more above the
@@ -148,86 +81,218 @@ def drift_worsening(score: int, previous: list[int]) -> bool:
     return len(previous) >= 2 and score > previous[0] > previous[1] and score - previous[1] >= step
 
 
+def drift_readings_unchecked(
+    readings: QuerySet[DriftReading], *, skip_locked: bool = False
+) -> list[DriftReading]:
+    """Lock and load the readings of `readings` not checked yet, with what their flags and
+    notifications say: the assignment, the meeting, the audit report and its findings. An
+    audit's reading waits while its report is not submitted (or accepted)."""
+    return list(
+        readings.filter(checked_at__isnull=True)
+        .filter(Q(audit_report__isnull=True) | Q(audit_report__status__in=SUBMITTED_STATUSES))
+        .select_for_update(of=("self",), skip_locked=skip_locked)
+        .select_related("assignment", "audit_report", "meeting")
+        .prefetch_related("audit_report__findings")
+        .order_by("recorded_at", "id")
+    )
+
+
+def _audit_warning(reading: DriftReading) -> tuple[Flag | None, Notification | None]:
+    report = reading.audit_report
+    assert report is not None  # an audit's reading
+    a = reading.assignment
+    levels = report.levels
+    score = reading.score
+    threshold = settings.GAP_DRIFT_THRESHOLD
+    critical = [Dimension(d).label.lower() for d, lvl in levels.items() if lvl == CRITICAL_LEVEL]
+    flagged = score >= threshold or bool(critical)
+    flag = None
+    message = ""
+    if flagged:
+        why = [f"a gap drift of {score} (the threshold is {threshold})"]
+        if critical:
+            why.append(f"a critical gap on {', '.join(critical)}")
+        message = (
+            f"The audit report v{report.version} of “{a.title}” finds {' and '.join(why)}: "
+            "reality is far from the brief. Review the audit with the client before "
+            "the action plan."
+        )
+        key = f"gap_drift:audit:{report.pk}"
+        flag = Flag(assignment=a, kind=Flag.Kind.GAP_DRIFT, key=key, message=message)
+    subject = f"Audit report v{report.version} submitted: gap drift {score} – {a.title}"
+    if flagged:
+        subject = f"Gap drift flagged ({score}) – {a.title}"
+    body = (
+        f"The interim manager submitted audit report v{report.version} of “{a.title}”. "
+        f"Its gap drift is {score} of 100 (flag at {threshold}).\n\n"
+        f"Gap per dimension:\n{_levels_text(levels)}\n\n"
+        + (f"{message}\n\n" if flagged else "")
+        + (
+            "Review the report, then accept it or return it for revision."
+            if report.status == AuditReport.Status.SUBMITTED
+            else "The report is accepted; this score starts the assignment's drift history."
+        )
+    )
+    note = notification_for(
+        a,
+        "director",
+        f"audit_submitted:{report.pk}",
+        subject,
+        body,
+        kind=NotificationKind.AUDIT,
+        anchor="audit",  # where the director compares it with the brief, accepts or returns
+    )
+    return flag, note
+
+
+def _meeting_warning(
+    reading: DriftReading, previous: list[int]
+) -> tuple[Flag | None, Notification | None]:
+    if not drift_worsening(reading.score, previous):
+        return None, None
+    a = reading.assignment
+    meeting = reading.meeting
+    assert meeting is not None  # a meeting's reading
+    key = f"gap_drift:meeting:{meeting.pk}"
+    trend = " → ".join(str(s) for s in [*reversed(previous), reading.score])
+    held = meeting.held_on or meeting.scheduled_for
+    message = (
+        f"The gap drift of “{a.title}” is worsening: {trend} at the progress review of "
+        f"{held:%d %B %Y}. Plan and reality are drifting apart: consider a realignment."
+    )
+    flag = Flag(assignment=a, kind=Flag.Kind.GAP_DRIFT, key=key, message=message)
+    note = notification_for(
+        a, "director", key, f"Gap drift worsening – {a.title}", message, anchor="flags"
+    )
+    return flag, note
+
+
+def drift_readings_check(readings: list[DriftReading]) -> Found:
+    """Look at locked, unchecked readings (from `drift_readings_unchecked`) for flags, all at
+    once: an audit's reading tells the director its drift and flags it at
+    GAP_DRIFT_THRESHOLD or with a critical dimension; a meeting's flags a worsening trend.
+    Each assignment whose latest reading is among them stores it as its drift. The readings
+    are then checked, those of assignments closed meanwhile too (nothing left to warn
+    about). The same few queries for one reading or thousands; the on-event tasks and the
+    catch-up share it, so they cannot disagree."""
+    if not readings:
+        return {"flags": 0, "notifications": 0}
+    now = timezone.now()
+    live = [r for r in readings if not r.assignment.is_final]
+    # Each assignment's history in order: a meeting's trend is read against the readings
+    # just before it, and the latest reading is the assignment's drift.
+    history: dict[int, list[tuple[int, int]]] = {}
+    for assignment_id, pk, score in (
+        DriftReading.objects.filter(assignment_id__in={r.assignment_id for r in live})
+        .order_by("assignment_id", "recorded_at", "id")
+        .values_list("assignment_id", "id", "score")
+    ):
+        history.setdefault(assignment_id, []).append((pk, score))
+    flags: list[Flag | None] = []
+    notes: list[Notification | None] = []
+    for r in live:
+        if r.audit_report_id is not None:
+            flag, note = _audit_warning(r)
+        else:
+            points = history[r.assignment_id]
+            at = [pk for pk, _score in points].index(r.pk)
+            flag, note = _meeting_warning(r, [score for _pk, score in reversed(points[:at])][:2])
+        flags.append(flag)
+        notes.append(note)
+    checked = {r.pk for r in live}
+    latest_checked = [a for a, points in history.items() if points[-1][0] in checked]
+    if latest_checked:
+        latest = DriftReading.objects.filter(assignment_id=OuterRef("pk")).order_by(
+            "-recorded_at", "-id"
+        )
+        Assignment.objects.filter(pk__in=latest_checked).update(
+            gap_drift=Subquery(latest.values("score")[:1]), gap_drift_at=now
+        )
+    found = record(flags=flags, notes=notes)
+    DriftReading.objects.filter(pk__in=[r.pk for r in readings]).update(checked_at=now)
+    return found
+
+
+def audit_drift_flag(audit_report_id: int) -> Found | dict[str, int]:
+    """Compute a submitted audit report's gap drift, store it on the assignment and in its
+    history, flag it at GAP_DRIFT_THRESHOLD or with a critical dimension, and tell the
+    director. Returns what was recorded ({} when already done or nothing to do)."""
+    report = (
+        AuditReport.objects.filter(pk=audit_report_id, status__in=SUBMITTED_STATUSES)
+        .prefetch_related("findings")
+        .first()
+    )
+    if report is None:
+        return {}
+    with transaction.atomic():
+        audit_report_record_drift(report=report)
+        readings = drift_readings_unchecked(DriftReading.objects.filter(audit_report=report))
+        found = drift_readings_check(readings)
+    if not readings or readings[0].assignment.is_final:
+        return {}
+    return found
+
+
 def meeting_drift_check(meeting_id: int) -> Found | dict[str, int]:
     """Look at a recorded meeting's drift against the history; a worsening trend raises a
     `gap_drift` flag and tells the director. Once per meeting."""
     with transaction.atomic():
-        reading = (
-            DriftReading.objects.select_for_update(of=("self",))
-            .select_related("assignment", "meeting")
-            .filter(meeting_id=meeting_id)
-            .first()
-        )
-        if reading is None or reading.checked_at is not None:
-            return {}
-        if reading.assignment.is_final:  # closed meanwhile: nothing left to warn about
-            DriftReading.objects.filter(pk=reading.pk).update(checked_at=timezone.now())
-            return {}
-        previous = list(
-            DriftReading.objects.filter(assignment_id=reading.assignment_id)
-            .filter(
-                Q(recorded_at__lt=reading.recorded_at)
-                | Q(recorded_at=reading.recorded_at, pk__lt=reading.pk)
-            )
-            .order_by("-recorded_at", "-id")
-            .values_list("score", flat=True)[:2]
-        )
-        found = {"flags": 0, "notifications": 0}
-        drift_store_on_assignment(reading)
-        if drift_worsening(reading.score, previous):
-            a = reading.assignment
-            key = f"gap_drift:meeting:{meeting_id}"
-            trend = " → ".join(str(s) for s in [*reversed(previous), reading.score])
-            meeting = reading.meeting
-            assert meeting is not None  # a meeting's reading
-            held = meeting.held_on or meeting.scheduled_for
-            message = (
-                f"The gap drift of “{a.title}” is worsening: {trend} at the progress review of "
-                f"{held:%d %B %Y}. Plan and reality are drifting apart: consider a realignment."
-            )
-            found = record(
-                flags=[Flag(assignment=a, kind=Flag.Kind.GAP_DRIFT, key=key, message=message)],
-                notes=[
-                    notification_for(
-                        a,
-                        "director",
-                        key,
-                        f"Gap drift worsening – {a.title}",
-                        message,
-                        anchor="flags",
-                    )
-                ],
-            )
-        DriftReading.objects.filter(pk=reading.pk).update(checked_at=timezone.now())
+        readings = drift_readings_unchecked(DriftReading.objects.filter(meeting_id=meeting_id))
+        found = drift_readings_check(readings)
+    if not readings or readings[0].assignment.is_final:
+        return {}
     return found
+
+
+def audit_readings_create(reports: list[AuditReport]) -> None:
+    """`audit_report_record_drift` for many reports at once (their findings prefetched)."""
+    scores = {
+        r.pk: gap_drift(r.levels, drift_weights()) if r.drift_score is None else r.drift_score
+        for r in reports
+    }
+    unscored = [r for r in reports if r.drift_score is None]
+    for r in unscored:
+        r.drift_score = scores[r.pk]
+    if unscored:
+        AuditReport.objects.bulk_update(unscored, ["drift_score"])
+    now = timezone.now()
+    DriftReading.objects.bulk_create(
+        [
+            DriftReading(
+                assignment_id=r.assignment_id,
+                audit_report=r,
+                score=scores[r.pk],
+                recorded_at=r.submitted_at or now,
+            )
+            for r in reports
+        ],
+        ignore_conflicts=True,  # a late on-event task made it meanwhile
+    )
 
 
 def drift_catch_up() -> Found:
     """Do the drift work that an on-event task should have done and did not (the broker was
     down, or a worker lost it): submitted reports without a reading, and readings not yet
     checked for flags, of the last GAP_DRIFT_CATCH_UP_DAYS. Derived from the state of the
-    database, so nothing is lost between a commit and a publish."""
+    database, so nothing is lost between a commit and a publish; all of it at once, in the
+    same few queries for one reading or thousands (a restored backup, a bulk load). A
+    reading an on-event task holds is left to it."""
     since = timezone.now() - timedelta(days=settings.GAP_DRIFT_CATCH_UP_DAYS)
-    report_ids = list(
-        AuditReport.objects.filter(
-            status__in=SUBMITTED_STATUSES, submitted_at__gte=since, reading__isnull=True
+    with transaction.atomic():
+        reports = list(
+            AuditReport.objects.filter(
+                status__in=SUBMITTED_STATUSES, submitted_at__gte=since, reading__isnull=True
+            )
+            .exclude(assignment__state__in=FINAL_STATES)
+            .prefetch_related("findings")
+            .order_by("submitted_at", "id")
         )
-        .exclude(assignment__state__in=FINAL_STATES)
-        .order_by("submitted_at", "id")
-        .values_list("pk", flat=True)
-    )
-    unchecked = list(
-        DriftReading.objects.filter(checked_at__isnull=True, recorded_at__gte=since)
-        .exclude(assignment__state__in=FINAL_STATES)
-        .order_by("recorded_at", "id")
-        .values_list("audit_report_id", "meeting_id")
-    )
-    found = {"flags": 0, "notifications": 0}
-    for report_id in report_ids:
-        found = merge(found, audit_drift_flag(report_id))
-    for report_id, meeting_id in unchecked:
-        if report_id is not None and report_id not in report_ids:
-            found = merge(found, audit_drift_flag(report_id))
-        elif meeting_id is not None:
-            found = merge(found, meeting_drift_check(meeting_id))
-    return found
+        if reports:
+            audit_readings_create(reports)
+        readings = drift_readings_unchecked(
+            DriftReading.objects.filter(recorded_at__gte=since).exclude(
+                assignment__state__in=FINAL_STATES
+            ),
+            skip_locked=True,
+        )
+        return drift_readings_check(readings)
