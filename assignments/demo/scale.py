@@ -278,6 +278,9 @@ class ScaleBuilder:
             )
 
     def _insert(self, assignments, rows):
+        # The history written here is history: its flags were raised (or not) at the time,
+        # so the drift catch-up has nothing to look at.
+        now = timezone.now()
         BriefItem.objects.bulk_create(rows["brief"])
         TransitionRecord.objects.bulk_create(rows["records"])
         Candidacy.objects.bulk_create(rows["cand"])
@@ -308,6 +311,7 @@ class ScaleBuilder:
                 audit_report=r,
                 score=r.drift_score,
                 recorded_at=r.submitted_at,
+                checked_at=now,
             )
             for r in reports
         )
@@ -358,6 +362,7 @@ class ScaleBuilder:
                 recorded_at=timezone.make_aware(
                     timezone.datetime.combine(m.held_on, timezone.datetime.min.time())
                 ),
+                checked_at=now,
             )
             for m in meetings
             if m.status == ProgressMeeting.Status.HELD

@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from assignments.demo.data import PASSWORD
 from assignments.demo.scale import demo_world_scale
@@ -29,6 +30,10 @@ class Command(BaseCommand):
                 demo_world_scale(cast, scale, seed=seed)
         if scale:
             self.stdout.write(f"Added {scale} assignments in {time.monotonic() - started:.1f} s.")
+        # Fresh planner statistics: without them PostgreSQL guesses the bulk-loaded tables
+        # are tiny and picks plans that crawl (autovacuum may be off or not yet awake).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             "Sign in as director@demo.test, manager@demo.test, client@demo.test or "
             f"admin@demo.test with password “{PASSWORD}”."
