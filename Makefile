@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint types format migrate seed check-migrations check-deploy clean
+.PHONY: run test lint types format migrate seed check-migrations check-deploy clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ check-deploy: $(STAMP)
 
 test: lint types check-migrations check-deploy
 	$(BIN)/pytest
+
+# The pages under load, the sweeps and the submit-to-flag latency on a 10,000-assignment
+# world (BENCHMARKS.md): PostgreSQL and Redis on this machine, wrk to drive the load.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/run.py --update-benchmarks
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3

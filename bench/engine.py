@@ -1,27 +1,52 @@
-"""Measure the engine on a big world (PostgreSQL) and with a real worker (Redis).
+"""The engine at scale: the database, a real Celery worker on Redis, submit-to-flag latency.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/interim_bench \
-    CELERY_BROKER_URL=redis://127.0.0.1:6379/6 .venv/bin/python bench/engine.py [--scale 10000]
+`bench/run.py` (`make bench`) imports these; run alone, this file measures only the engine:
 
-It (re)creates the database named by DATABASE_URL, migrates, runs `seed_demo --scale N`,
-then reports: the time and query count of send_review_reminders (a first run that records
-everything due, then a second that finds nothing new), and the submit-to-flag latency of
-flag_gap_drift through a real `celery worker` process.
+    .venv/bin/python bench/engine.py [--scale 10000] [--runs 10]
+
+It (re)creates the database named by DATABASE_URL (default: interim_bench on the local
+PostgreSQL), migrates, runs `seed_demo --scale N`, times every periodic sweep twice, then
+the submit-to-flag latency of flag_gap_drift through a real `celery worker` process.
 """
 
 import argparse
+import contextlib
 import os
-import statistics
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interim.settings.local")
-# E-mails are rendered and "sent" in memory: the console would print thousands.
-os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# The benchmark's own database, cache and broker: recreated and flushed without asking.
+ENVIRONMENT = {
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/interim_bench",
+    "INTERIM_CACHE_URL": "redis://127.0.0.1:6379/10",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/11",
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+}
+
+
+def environment_set():
+    """Set the benchmark's environment; return the DJANGO_/INTERIM_ toggles set before."""
+    toggles = {
+        k: v
+        for k, v in sorted(os.environ.items())
+        if k.startswith(("DJANGO_", "INTERIM_")) and k not in ENVIRONMENT
+    }
+    for key, value in ENVIRONMENT.items():
+        os.environ[key] = os.environ.get(f"BENCH_{key}", value)
+    url = os.environ["DATABASE_URL"]
+    if not url.startswith("postgres") or not url.rsplit("/", 1)[-1].startswith("interim_bench"):
+        sys.exit("the benchmark's database must be a PostgreSQL one called interim_bench…")
+    for key in ("INTERIM_CACHE_URL", "CELERY_BROKER_URL"):
+        if not os.environ[key].startswith("redis://"):
+            sys.exit(f"{key} must be a redis:// URL")
+    return toggles
 
 
 def recreate_database(url):
@@ -32,30 +57,120 @@ def recreate_database(url):
     conn = psycopg2.connect(f"{base}/postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        cur.execute(drop.format(sql.Identifier(name)))
         cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     conn.close()
 
 
-def measure_reminders():
-    from django.db import connection, reset_queries
+def redis_flush(url):
+    """Empty one Redis database (the benchmark's cache or broker)."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def analyze():
+    """Fresh planner statistics after a bulk load, as autovacuum would give them later."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def seed(scale, seed_value):
+    """`seed_demo --scale N --seed S`, then ANALYZE; returns the seconds taken."""
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", scale=scale, seed=seed_value, stdout=quiet)
+    analyze()
+    return time.perf_counter() - started
+
+
+def stop(process, timeout=20):
+    """Stop a process started in its own session, and everything it started."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextlib.contextmanager
+def celery_worker(log):
+    """A real `celery worker` (solo pool) on the configured broker, until the block ends."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "interim",
+                "worker",
+                "--pool=solo",
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text():
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"worker did not start:\n{log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield worker
+    finally:
+        stop(worker)
+
+
+def sweeps_time():
+    """Every periodic task (tasks.PERIODIC, in run_sweeps' order) called in this process,
+    all once and then all again: per task and run, the wall time, queries and e-mails."""
+    from django.core import mail
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from assignments.tasks import send_review_reminders
+    from assignments.tasks import PERIODIC
 
-    for label in ("first run", "second run"):
-        reset_queries()
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            found = send_review_reminders()
-            elapsed = time.perf_counter() - started
-        print(
-            f"send_review_reminders, {label}: {elapsed * 1000:.0f} ms, "
-            f"{len(ctx.captured_queries)} queries, {found}"
-        )
+    mail.outbox = []
+    rows = []
+    for run in (1, 2):
+        for task in PERIODIC:
+            before = len(mail.outbox)
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                found = task()
+                elapsed = time.perf_counter() - started
+            rows.append(
+                {
+                    "task": task.name.rsplit(".", 1)[-1],
+                    "run": run,
+                    "ms": elapsed * 1000,
+                    "queries": len(ctx.captured_queries),
+                    "emails": len(mail.outbox) - before,
+                    "result": dict(found) if isinstance(found, dict) else found,
+                }
+            )
+    return rows
 
 
-def measure_latency(runs):
+def submit_to_flag(runs, log):
+    """Submit an audit report through the service, with a real worker on the broker; the
+    milliseconds until its gap_drift flag is in the database, for each of `runs` reports."""
     from django.utils import timezone
 
     from assignments import services
@@ -69,32 +184,10 @@ def measure_latency(runs):
     world = World(director=u["director@demo.test"], client=u["client@demo.test"])
     manager = u["manager@demo.test"]
 
-    log = ROOT / "var" / "bench-worker.log"
-    log.parent.mkdir(exist_ok=True)
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "interim",
-            "worker",
-            "--pool=solo",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while "ready." not in log.read_text():
-            if worker.poll() is not None or time.monotonic() > deadline:
-                sys.exit(f"worker did not start:\n{log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        latencies = []
+    # What the sweeps enqueued with no worker running would be consumed first.
+    redis_flush(os.environ["CELERY_BROKER_URL"])
+    latencies = []
+    with celery_worker(log):
         for n in range(runs):
             a = world.new(firm, client_org, f"Latency probe {n} {timezone.now():%H%M%S}")
             world.to_audit(a, manager)
@@ -103,17 +196,10 @@ def measure_latency(runs):
             services.audit_report_submit(report=report, user=manager)
             while not Flag.objects.filter(assignment=a, kind="gap_drift").exists():
                 if time.perf_counter() - started > 30:
-                    sys.exit("no flag after 30 s")
+                    raise RuntimeError(f"no flag after 30 s:\n{log.read_text()[-2000:]}")
                 time.sleep(0.005)
-            latencies.append(time.perf_counter() - started)
-        ms = sorted(x * 1000 for x in latencies)
-        print(
-            f"submit-to-flag latency over {runs} submissions: "
-            f"median {statistics.median(ms):.0f} ms, min {ms[0]:.0f} ms, max {ms[-1]:.0f} ms"
-        )
-    finally:
-        worker.terminate()
-        worker.wait(timeout=20)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
 
 
 def main():
@@ -121,26 +207,27 @@ def main():
     parser.add_argument("--scale", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres") or not url.rsplit("/", 1)[-1].startswith("interim_bench"):
-        sys.exit("DATABASE_URL must name a PostgreSQL database called interim_bench…")
-    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
-        sys.exit("CELERY_BROKER_URL must be a redis:// URL")
-    recreate_database(url)
+    environment_set()
+    recreate_database(os.environ["DATABASE_URL"])
+    redis_flush(os.environ["INTERIM_CACHE_URL"])
 
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
 
-    settings.DEBUG = True  # keeps connection.queries for the counts
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    call_command("seed_demo", scale=args.scale, seed=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    print(f"seed_demo --scale {args.scale}: {time.perf_counter() - started:.0f} s")
-    measure_reminders()
-    measure_latency(args.runs)
+    print(f"seed_demo --scale {args.scale}: {seed(args.scale, 1):.0f} s")
+    for row in sweeps_time():
+        print(
+            f"{row['task']}, run {row['run']}: {row['ms']:.0f} ms, {row['queries']} queries, "
+            f"{row['emails']} e-mails, {row['result']}"
+        )
+    ms = sorted(submit_to_flag(args.runs, ROOT / "var" / "bench" / "worker.log"))
+    print(
+        f"submit-to-flag latency over {args.runs} submissions: "
+        f"median {ms[len(ms) // 2]:.0f} ms, min {ms[0]:.0f} ms, max {ms[-1]:.0f} ms"
+    )
 
 
 if __name__ == "__main__":
