@@ -55,7 +55,18 @@ class ProgressMeeting(models.Model):
 
     class Meta:
         ordering = ["assignment", "scheduled_for", "id"]
-        indexes = [models.Index(fields=["status", "scheduled_for"])]
+        indexes = [
+            models.Index(fields=["status", "scheduled_for"]),
+            # Each assignment's latest held meeting, read by a sweep for every held one:
+            # one index probe each, with or without planner statistics.
+            models.Index(
+                "assignment",
+                models.F("held_on").desc(),
+                models.F("id").desc(),
+                condition=Q(status="held"),
+                name="meeting_held_latest",
+            ),
+        ]
 
     def __str__(self):
         return f"Progress meeting {self.scheduled_for} – {self.assignment}"
