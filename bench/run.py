@@ -62,6 +62,7 @@ def main():
     logs = Path(tempfile.mkdtemp(prefix="interim-bench-"))
     print(f"logs in {logs}", flush=True)
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, clear=True, verbosity=0)
     seed_seconds = {}
 
     def grow(to, seed_value):
@@ -87,7 +88,6 @@ def main():
         )
 
     print(f"load at {args.scale:,} ({args.connections} connections):", flush=True)
-    call_command("collectstatic", interactive=False, clear=True, verbosity=0)
     from django.conf import settings
 
     cookies = {}
