@@ -73,8 +73,8 @@ def profile(page, *, cold, warmups=2, requests=20):
     cache before each request (and signs in again if sessions live in the cache)."""
     from django.conf import settings
     from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    from bench.engine import QueryCount
 
     sessions_in_cache = settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
     client = signed_in(page.email)
@@ -84,7 +84,7 @@ def profile(page, *, cold, warmups=2, requests=20):
             cache.clear()
             if sessions_in_cache:
                 client = signed_in(page.email)
-        with CaptureQueriesContext(connection) as ctx:
+        with QueryCount() as count:
             started = time.perf_counter()
             response = client.get(page.url)
             elapsed = time.perf_counter() - started
@@ -92,7 +92,7 @@ def profile(page, *, cold, warmups=2, requests=20):
             raise RuntimeError(f"{page.url} as {page.email} answered {response.status_code}")
         if n >= warmups:
             times.append(elapsed * 1000)
-            queries.append(len(ctx.captured_queries))
+            queries.append(count.n)
     return {"ms": statistics.median(times), "queries": statistics.median(queries)}
 
 
