@@ -99,6 +99,9 @@ class ProviderFirm(models.Model):
     clients = models.ManyToManyField(
         "ClientOrganisation", related_name="provider_firms", blank=True
     )
+    # Moves on whenever something the firm's dashboard shows changes: it names the cached
+    # copy (assignments.services.freshness), so every process sees the change at once.
+    dashboard_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

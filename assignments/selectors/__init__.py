@@ -3,7 +3,7 @@ the list, the homes and dashboards. Lists start here; one helper fetches and aut
 The names below are the public surface, for callers that say `selectors.<name>`."""
 
 from .channel import channel_notes_for, channel_summary
-from .dashboards import client_home, director_dashboard, manager_home
+from .dashboards import client_home, dashboard_version, director_dashboard, manager_home
 from .lists import SORTS, assignment_list, list_filter_choices, sees_flags_somewhere
 from .notifications import notifications_for, unread_count
 from .page import Page, assignment_page, assignment_page_context, candidacies_visible_to
@@ -30,6 +30,7 @@ __all__ = [
     "channel_notes_for",
     "channel_summary",
     "client_home",
+    "dashboard_version",
     "director_dashboard",
     "firm_assignments",
     "get_assignment_for_user",

@@ -18,10 +18,14 @@ from django.db.models import (
     Min,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from partners.models import ProviderFirm
 
 from .. import access
 from ..constants import ACTIVE_STATES, FINAL_STATES, PLANNING_STATES, RUNNING_STATES
@@ -74,6 +78,26 @@ def review_punctuality(meetings: QuerySet[ProgressMeeting], today: date) -> dict
             on_time=Count("pk", filter=Q(status=held, held_on__lte=F("scheduled_for"))),
         )
     )
+
+
+def dashboard_version(user: Any, today: date | None = None) -> dict[str, Any]:
+    """What names the current copy of the user's dashboard, in one query: the version of
+    their firm's (of every firm's, for an admin), and the day. The services move the version
+    on after every change the dashboard shows (`services.freshness`)."""
+    today = today or timezone.localdate()
+    if access.is_admin(user):
+        # Any firm's change, a firm added or removed: the sum, count or top id moves.
+        row = ProviderFirm.objects.aggregate(
+            v=Coalesce(Sum("dashboard_version"), 0), n=Count("pk"), top=Max("pk")
+        )
+        scope, name = f"all:{row['n']}:{row['top']}:{row['v']}", None
+    else:
+        director = getattr(user, "director_profile", None)
+        firm_id = director.firm_id if director is not None else None
+        firm = ProviderFirm.objects.filter(pk=firm_id or 0)
+        name, version = firm.values_list("name", "dashboard_version").first() or (None, 0)
+        scope = f"firm:{firm_id}:{version}"
+    return {"key": f"interim:dashboard:{scope}:{today.isoformat()}", "firm_name": name}
 
 
 def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:

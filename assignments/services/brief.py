@@ -15,6 +15,7 @@ from .. import access
 from ..exceptions import Refused
 from ..models import Assignment, BriefItem, Dimension, TransitionRecord
 from .common import require
+from .freshness import dashboard_changed
 
 
 def assignment_check_new(
@@ -88,6 +89,7 @@ def assignment_create(
             by=user if user and user.is_authenticated else None,
             at=assignment.created_at,
         )
+        dashboard_changed(assignment)
     return assignment
 
 
@@ -99,12 +101,17 @@ def brief_update(
     unknown = set(statements) - set(Dimension.values)
     require(not unknown, f"Unknown dimension(s): {', '.join(sorted(unknown))}.")
     with transaction.atomic():
-        for dimension, statement in statements.items():
-            BriefItem.objects.update_or_create(
-                assignment=assignment,
-                dimension=dimension,
-                defaults={"statement": (statement or "").strip()},
-            )
+        # One statement per dimension, written in one upsert rather than a read and a write
+        # per dimension.
+        BriefItem.objects.bulk_create(
+            [
+                BriefItem(assignment=assignment, dimension=d, statement=(s or "").strip())
+                for d, s in statements.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["assignment", "dimension"],
+            update_fields=["statement"],
+        )
         if summary is not None:
             assignment.summary = summary
             assignment.save(update_fields=["summary"])

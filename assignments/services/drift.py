@@ -23,6 +23,7 @@ from ..models import (
 )
 from .common import drift_weights
 from .flags import Found, record
+from .freshness import dashboards_changed
 from .notifications import notification_for
 
 SUBMITTED_STATUSES = (AuditReport.Status.SUBMITTED, AuditReport.Status.ACCEPTED)
@@ -56,6 +57,7 @@ def drift_store_on_assignment(reading: DriftReading) -> bool:
     Assignment.objects.filter(pk=reading.assignment_id).update(
         gap_drift=reading.score, gap_drift_at=timezone.now()
     )
+    dashboards_changed(assignments=[reading.assignment_id])  # the average drift
     return True
 
 
@@ -208,6 +210,7 @@ def drift_readings_check(readings: list[DriftReading]) -> Found:
         Assignment.objects.filter(pk__in=latest_checked).update(
             gap_drift=Subquery(latest.values("score")[:1]), gap_drift_at=now
         )
+        dashboards_changed(assignments=latest_checked)  # the average drift
     found = record(flags=flags, notes=notes)
     DriftReading.objects.filter(pk__in=[r.pk for r in readings]).update(checked_at=now)
     return found

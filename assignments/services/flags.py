@@ -11,6 +11,7 @@ from django.utils import timezone
 from .. import access
 from ..models import Assignment, Flag, Notification
 from .common import require
+from .freshness import dashboards_changed
 from .notifications import notifications_record
 
 Found = dict[str, int]
@@ -25,6 +26,7 @@ def flags_raise(flags: Iterable[Flag | None]) -> int:
     known = set(Flag.objects.filter(key__in=[f.key for f in rows]).values_list("key", flat=True))
     new = [f for f in rows if f.key not in known]
     Flag.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    dashboards_changed(assignments=[f.assignment_id for f in new])
     return len(new)
 
 
@@ -59,6 +61,7 @@ def flag_resolve(*, flag: Flag, user: Any, comment: str) -> Flag:
         locked.resolved_by = user
         locked.resolution = comment
         locked.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+        dashboards_changed(assignments=[locked.assignment_id])
     flag.refresh_from_db()
     return flag
 

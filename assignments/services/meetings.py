@@ -22,6 +22,7 @@ from . import events
 from .background import enqueue_on_commit
 from .common import drift_weights, require
 from .drift import drift_store_on_assignment
+from .freshness import dashboard_changed
 
 MEETING_FIELDS = (
     "summary",
@@ -130,6 +131,7 @@ def meeting_schedule(
             meeting = ProgressMeeting.objects.create(
                 assignment=assignment, scheduled_for=scheduled_for
             )
+        dashboard_changed(assignment)
     return meeting
 
 
@@ -178,6 +180,7 @@ def meeting_record(
         # The worker looks at the trend; a sweep catches up if it is lost.
         enqueue_on_commit("check_meeting_drift", locked.pk)
         events.meeting_recorded(locked, user)
+        dashboard_changed(assignment)
     meeting.refresh_from_db()
     return meeting
 
@@ -195,5 +198,6 @@ def meeting_mark_missed(*, meeting: ProgressMeeting, user: Any) -> ProgressMeeti
         locked.status = ProgressMeeting.Status.MISSED
         locked.save(update_fields=["status"])
         schedule_next_meeting(assignment, after=timezone.localdate())
+        dashboard_changed(assignment)
     meeting.refresh_from_db()
     return meeting

@@ -23,6 +23,7 @@ from .. import access
 from ..constants import DEFAULT_DELIVERY, Delivery, NotificationKind
 from ..exceptions import Refused
 from ..models import Assignment, Notification, NotificationPreference
+from .freshness import unread_changed
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ def notifications_record(notes: Iterable[Notification | None]) -> int:
     new = [n for n in rows if (n.recipient_id, n.key) not in known]
     deliveries_apply(new)
     Notification.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    unread_changed(n.recipient_id for n in new)
     return len(new)
 
 
@@ -364,11 +366,13 @@ def notification_mark_read(*, notification: Notification, user: Any) -> Notifica
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        unread_changed([user.pk])
     return notification
 
 
 def notifications_mark_all_read(*, user: Any) -> int:
     """Mark every unread notification of the user as read; returns how many."""
+    unread_changed([user.pk])
     return Notification.objects.filter(recipient_id=user.pk, read_at=None).update(
         read_at=timezone.now()
     )

@@ -13,6 +13,7 @@ from ..exceptions import Refused
 from ..models import ActionPlan, Assignment, ClientCommitment, Milestone, Party, PlanConfirmation
 from . import events
 from .common import lock, require
+from .freshness import dashboard_changed
 
 
 def action_plan_draft(*, assignment: Assignment, user: Any, summary: str = "") -> ActionPlan:
@@ -53,6 +54,7 @@ def action_plan_draft(*, assignment: Assignment, user: Any, summary: str = "") -
                 )
                 for c in current.commitments.all()
             )
+        dashboard_changed(assignment)
     return plan
 
 
@@ -124,6 +126,7 @@ def action_plan_update(
             # withdrew confirmations already given.
             round_key = f"withdrawn-{timezone.now().timestamp()}" if withdrawn else "ready"
             events.plan_to_confirm(locked, user, round_key=round_key, confirmed=())
+        dashboard_changed(plan.assignment)
     plan.refresh_from_db()
     return plan
 
@@ -157,6 +160,7 @@ def action_plan_confirm(*, plan: ActionPlan, user: Any) -> ActionPlan:
                 status=ActionPlan.Status.CONFIRMED, version__lt=locked.version
             ).update(status=ActionPlan.Status.SUPERSEDED)
             events.plan_confirmed(locked)
+        dashboard_changed(assignment)  # one more confirmation, or the plan confirmed
     plan.refresh_from_db()
     return plan
 
@@ -171,5 +175,7 @@ def commitment_mark_delivered(
     require(delivered_on <= timezone.localdate(), "A delivery date cannot be in the future.")
     commitment.delivered_on = delivered_on
     commitment.delivered_marked_by = user
-    commitment.save(update_fields=["delivered_on", "delivered_marked_by"])
+    with transaction.atomic():
+        commitment.save(update_fields=["delivered_on", "delivered_marked_by"])
+        dashboard_changed(commitment.plan.assignment)
     return commitment

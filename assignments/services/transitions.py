@@ -21,6 +21,7 @@ from . import events
 from .common import require
 from .drift import audit_report_record_drift, drift_store_on_assignment
 from .flags import flags_close_with
+from .freshness import dashboard_changed
 from .meetings import schedule_next_meeting
 
 
@@ -56,6 +57,7 @@ def _perform(
                 by=user if user and user.is_authenticated else None,
                 comment=comment or "",
             )
+            dashboard_changed(assignment)
     except ConcurrentTransition as exc:
         assignment.refresh_from_db()
         raise AssignmentChanged() from exc

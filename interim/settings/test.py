@@ -13,3 +13,16 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # the app at Redis themselves, and their worker process through INTERIM_TEST_BROKER_URL.
 CELERY_BROKER_URL = env("INTERIM_TEST_BROKER_URL", default="memory://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+# Every lazily loaded relation or deferred field read in a loop raises (django-zeal): the
+# autouse fixture in tests/conftest.py watches each test's own code, and the middleware
+# watches each request with a fresh count, including the live server's requests, which
+# run in another thread where the test's context does not reach.
+INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]  # noqa: F405
+MIDDLEWARE = ["zeal.middleware.zeal_middleware", *MIDDLEWARE]  # noqa: F405
+ZEAL_RAISE = env.bool("INTERIM_NPLUSONE_RAISE", default=False)
+# A zeal_ignore() that no longer suppresses anything fails too, so none outlives its reason.
+ZEAL_CHECK_UNUSED_IGNORES = True
+# Each test run's own memory (cleared before every test), unless a test run names a
+# shared cache to exercise it.
+CACHES = {"default": env.cache("INTERIM_CACHE_URL", default="locmemcache://")}
