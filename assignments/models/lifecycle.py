@@ -127,6 +127,11 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["firm", "state"]),
             models.Index(fields=["client", "state"]),
+            # The list's order within a firm: its first page is read off the index, not
+            # sorted out of the whole firm.
+            models.Index(
+                "firm", models.F("created_at").desc(), models.F("id").desc(), name="firm_newest"
+            ),
         ]
 
     def __str__(self):

@@ -66,6 +66,11 @@ class ProgressMeeting(models.Model):
                 condition=Q(status="held"),
                 name="meeting_held_latest",
             ),
+            # The newest held meetings of a firm or a client (recent meetings, new business):
+            # walked in order until the first few in scope, whatever the history's length.
+            models.Index(
+                models.F("held_on").desc(), condition=Q(status="held"), name="meeting_held_newest"
+            ),
         ]
 
     def __str__(self):

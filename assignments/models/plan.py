@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from ..constants import Party
@@ -33,6 +34,10 @@ class ActionPlan(models.Model):
             models.UniqueConstraint(
                 fields=["assignment", "version"], name="unique_action_plan_version"
             )
+        ]
+        # The few drafts awaiting confirmation, oldest first, among every version ever made.
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(status="draft"), name="plan_drafts")
         ]
 
     def __str__(self):

@@ -74,6 +74,10 @@ class Candidacy(models.Model):
     class Meta:
         verbose_name_plural = "candidacies"
         ordering = ["assignment", "created_at", "id"]
+        # A manager's candidacies, newest first (their home), however many they have had.
+        indexes = [
+            models.Index("manager", models.F("created_at").desc(), name="candidacy_manager_newest")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "manager"], name="one_candidacy_per_manager"

@@ -39,7 +39,7 @@ from ..models import (
     ProgressMeeting,
     State,
 )
-from .scoping import firm_assignments, lifecycle_order
+from .scoping import LONG_TEXTS, firm_assignments, lifecycle_order
 
 # The order in which a director reads open flags: the manager used as a fuse by the
 # client and a manager worn out come before a drifting brief, and late paperwork last.
@@ -212,6 +212,7 @@ def manager_home(user: Any, today: date | None = None) -> dict[str, Any]:
     mine = (
         Assignment.objects.filter(interim_manager_id=user.pk)
         .select_related("client", "firm", "director")
+        .defer(*LONG_TEXTS)
         .order_by(lifecycle_order(), "-created_at")
     )
     assignments = list(mine[:50])
@@ -249,6 +250,7 @@ def client_home(user: Any, today: date | None = None) -> dict[str, Any]:
     mine = (
         Assignment.objects.filter(client_id=org_id)
         .select_related("firm", "director", "interim_manager")
+        .defer(*LONG_TEXTS)
         .order_by(lifecycle_order(), "-created_at")
     )
     presented = list(

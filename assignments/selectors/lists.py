@@ -11,6 +11,7 @@ from partners.models import ClientOrganisation, User
 from .. import access
 from ..models import Assignment, Flag
 from .scoping import (
+    LONG_TEXTS,
     assignments_for_user,
     lifecycle_order,
     provider_side_q,
@@ -54,9 +55,9 @@ def assignment_list(
     the user is the provider's side, so it tells a client contact nothing."""
     qs = with_open_flags(
         with_visible_drift(
-            assignments_for_user(user).select_related(
-                "client", "firm", "director", "interim_manager"
-            ),
+            assignments_for_user(user)
+            .select_related("client", "firm", "director", "interim_manager")
+            .defer(*LONG_TEXTS),
             user,
         ),
         user,

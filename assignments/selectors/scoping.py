@@ -29,6 +29,10 @@ from django.http import Http404
 from .. import access
 from ..models import Assignment, AuditReport, Candidacy, Flag, State
 
+# The long texts of an assignment, which no list shows: a list leaves them in the database
+# (its `state`, read by the FSM's concurrency check, stays loaded).
+LONG_TEXTS = ("summary", "realignment_reason", "outcome", "cancel_reason")
+
 FULL = "full"
 SUMMARY = "summary"
 NOTHING = Q(pk__in=[])
