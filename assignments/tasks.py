@@ -14,7 +14,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from .services import drift, notifications, sweeps
-from .services.background import enqueue_emails
+from .services.background import enqueue, enqueue_emails
 from .services.flags import Found
 
 TRANSIENT = (
@@ -75,10 +75,19 @@ def catch_up_drift():
     return _and_email(drift.drift_catch_up())
 
 
+# E-mails one run sends at most: a run lasts about a second, so the worker is never held
+# long by a backlog (thousands after a sweep over a large portfolio) and other tasks wait
+# no longer than that; a full batch hands the rest to the next run at once.
+EMAIL_BATCH = 200
+
+
 @shared_task(**RETRY)
 def send_pending_emails():
-    """E-mail the notifications not e-mailed yet (each at most once)."""
-    return {"emailed": notifications.send_pending_emails()}
+    """E-mail the notifications not e-mailed yet (each at most once), one batch per run."""
+    sent = notifications.send_pending_emails(batch=EMAIL_BATCH, batches=1)
+    if notifications.emails_waiting():
+        enqueue("send_pending_emails")
+    return {"emailed": sent}
 
 
 @shared_task(**RETRY)

@@ -165,6 +165,14 @@ def email_due(now: datetime) -> Q:
     ) & (Q(email_retry_at__isnull=True) | Q(email_retry_at__lte=now))
 
 
+def emails_waiting() -> bool:
+    """Whether e-mails are due now (what `send_pending_emails` would take)."""
+    cutoff = timezone.now() - timedelta(hours=settings.NOTIFICATION_EMAIL_MAX_AGE_HOURS)
+    return Notification.objects.filter(
+        email_due(timezone.now()), delivery=Delivery.IMMEDIATE, created_at__gte=cutoff
+    ).exists()
+
+
 def connection_lost(error: BaseException) -> bool:
     """Whether `error` says the mail server is out of reach (nothing wrong with the message):
     every message of the batch would fail alike, so none of them is charged an attempt."""
@@ -222,8 +230,9 @@ def emails_mark_recovered(notes: Iterable[Notification]) -> None:
         Notification.objects.filter(pk__in=pks).update(email_failed_at=None, email_retry_at=None)
 
 
-def send_pending_emails(*, batch: int = 200) -> int:
-    """E-mail the notifications not e-mailed yet, each at most once.
+def send_pending_emails(*, batch: int = 200, batches: int | None = None) -> int:
+    """E-mail the notifications not e-mailed yet, each at most once: all of them, or at
+    most `batches` batches of `batch`.
 
     A batch is leased (its retry time pushed NOTIFICATION_EMAIL_LEASE ahead, committed), so
     that no other run takes it; each message is then marked sent (emailed_at, committed)
@@ -234,7 +243,9 @@ def send_pending_emails(*, batch: int = 200) -> int:
     reach releases what was not sent for the next run and raises (the task retries)."""
     cutoff = timezone.now() - timedelta(hours=settings.NOTIFICATION_EMAIL_MAX_AGE_HOURS)
     sent = 0
-    while True:
+    taken = 0
+    while batches is None or taken < batches:
+        taken += 1
         with transaction.atomic():
             rows = list(
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
@@ -278,6 +289,7 @@ def send_pending_emails(*, batch: int = 200) -> int:
             raise
         finally:
             emails_mark_recovered(delivered)
+    return sent
 
 
 def digest_email(recipient: Any, notes: list[Notification]) -> EmailMultiAlternatives:

@@ -287,3 +287,26 @@ def test_the_admin_lists_failed_emails_with_their_error_and_retries_them(
 def test_only_an_admin_retries_emails(queue, director):
     with pytest.raises(PermissionDenied):
         notifications_email_retry(notifications=Notification.objects.all(), user=director)
+
+
+def test_a_backlog_is_sent_one_bounded_batch_per_run_each_run_handing_on_the_rest(
+    director, assignment
+):
+    """A run of the task sends one batch and queues the next run itself, so that thousands
+    of e-mails never hold the worker for long, and none is left behind."""
+    from assignments.tasks import EMAIL_BATCH
+    from assignments.tasks import send_pending_emails as task
+    from tests.queued_tasks import drop_queued_tasks, run_queued_tasks
+
+    drop_queued_tasks()
+    Notification.objects.bulk_create(
+        Notification(recipient=director, assignment=assignment, key=f"backlog:{n}", subject="s")
+        for n in range(EMAIL_BATCH + 30)
+    )
+    assert task() == {"emailed": EMAIL_BATCH}
+    assert len(mail.outbox) == EMAIL_BATCH
+    assert run_queued_tasks() == ["assignments.tasks.send_pending_emails"]
+    assert len(mail.outbox) == EMAIL_BATCH + 30
+    assert run_queued_tasks() == []  # the last run found nothing more: no further run queued
+    assert len({m.subject for m in mail.outbox}) == 1
+    assert not Notification.objects.filter(emailed_at=None).exists()
