@@ -193,6 +193,15 @@ def markdown(r):
         "",
         f"{len(lat)} submissions: median {lat[len(lat) // 2]:.0f} ms, min {lat[0]:.0f} ms, "
         f"max {lat[-1]:.0f} ms.",
+        *(
+            [
+                "",
+                f"Before them, the worker sent the {r['drain']['emails']:,} e-mails the first "
+                f"sweeps recorded, one batch per task run, in {r['drain']['seconds']:.1f} s.",
+            ]
+            if r.get("drain")
+            else []
+        ),
         "",
         "### Budgets",
         "",

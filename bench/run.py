@@ -105,7 +105,12 @@ def main():
 
     loadavg["after the load"] = Path("/proc/loadavg").read_text().split()[:3]
     print(f"submit → flag, {args.latency_runs} runs:", flush=True)
-    latency = engine.submit_to_flag(args.latency_runs, logs / "worker.log")
+    latency, drain = engine.submit_to_flag(args.latency_runs, logs / "worker.log")
+    print(
+        f"  the sweeps' {drain['emails']:,} e-mails sent by the worker first, in "
+        f"{drain['seconds']:.1f} s",
+        flush=True,
+    )
     print("  " + ", ".join(f"{x:.0f}" for x in latency) + " ms", flush=True)
 
     if args.skip_flat:
@@ -123,6 +128,7 @@ def main():
         "sweeps": sweeps,
         "load": results_load,
         "latency": latency,
+        "drain": drain,
         "toggles": toggles,
         "seed_seconds": seed_seconds,
         "loadavg": loadavg,

@@ -16,8 +16,10 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -36,10 +38,11 @@ from ..models import (
     ClientCommitment,
     Flag,
     Party,
+    PlanConfirmation,
     ProgressMeeting,
     State,
 )
-from .scoping import LONG_TEXTS, firm_assignments, lifecycle_order
+from .scoping import LONG_TEXTS, director_q, firm_assignments, lifecycle_order
 
 # The order in which a director reads open flags: the manager used as a fuse by the
 # client and a manager worn out come before a drifting brief, and late paperwork last.
@@ -106,7 +109,7 @@ def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:
     # The firm's assignments only: a director who is also a client contact elsewhere sees
     # that organisation's assignments as the client, not here.
     mine = firm_assignments(user)
-    in_scope = Q(assignment__in=mine.values("pk"))
+    in_scope = director_q(user, via="assignment__")
     active = mine.filter(state__in=ACTIVE_STATES)
     pipeline_rows = dict(mine.values_list("state").annotate(n=Count("pk")).order_by())
     pipeline = [(value, label, pipeline_rows.get(value, 0)) for value, label in State.choices]
@@ -153,19 +156,31 @@ def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:
         .select_related("client", "interim_manager")
         .order_by("audit_due_date")[:10]
     )
+    # A count per row as a subquery: no GROUP BY over every draft's columns.
+    confirmations = Coalesce(
+        Subquery(
+            PlanConfirmation.objects.filter(plan=OuterRef("pk"))
+            .order_by()
+            .values("plan")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
     awaiting = list(
         ActionPlan.objects.filter(
             in_scope,
             status=ActionPlan.Status.DRAFT,
             assignment__state__in=PLANNING_STATES,
         )
-        .annotate(n_confirmed=Count("confirmations"))
+        .annotate(n_confirmed=confirmations)
         .select_related("assignment__client")
         .order_by("created_at")[:10]
     )
     commitments = list(
         ClientCommitment.objects.filter(
-            plan__assignment__in=mine.filter(state__in=RUNNING_STATES).values("pk"),
+            director_q(user, via="plan__assignment__"),
+            plan__assignment__state__in=RUNNING_STATES,
             plan__status__in=[ActionPlan.Status.CONFIRMED, ActionPlan.Status.DRAFT],
             delivered_on=None,
             due_date__lt=today,
