@@ -76,7 +76,9 @@ class ManagerFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def firms(obj, create, extracted, **kwargs):
         if create and extracted:
-            obj.firms.set(extracted)
+            # A new profile has no firms yet: add() writes them without reading the
+            # current ones, which set() would do once per profile.
+            obj.firms.add(*extracted)
 
 
 class ClientContactFactory(factory.django.DjangoModelFactory):

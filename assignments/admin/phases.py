@@ -76,6 +76,10 @@ class NegotiationRoundInline(RecordInline):
     fields = ("number", "offered_by", "day_rate", "note", "at")
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        # Each row's label names the candidacy's currency.
+        return super().get_queryset(request).select_related("candidacy")
+
 
 @admin.register(Candidacy)
 class CandidacyAdmin(EditableWhile, admin.ModelAdmin):
@@ -175,6 +179,10 @@ class PlanConfirmationInline(RecordInline):
     model = PlanConfirmation
     fields = ("party", "user", "at")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Each row shows who confirmed, and its label the plan's version.
+        return super().get_queryset(request).select_related("plan", "user")
 
 
 @admin.register(ActionPlan)

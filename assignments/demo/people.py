@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from partners.models import (
@@ -20,49 +21,73 @@ from .data import CLIENTS, FIRMS, PASSWORD, PEOPLE, SKILLS
 
 def demo_people():
     """Get or create the demo organisations and accounts: {"firms", "clients", "by_email"}."""
-    firms = [
-        ProviderFirm.objects.get_or_create(name=n, defaults={"country": c})[0] for n, c in FIRMS
-    ]
-    clients = [
-        ClientOrganisation.objects.get_or_create(name=n, defaults={"sector": s, "country": c})[0]
-        for n, s, c in CLIENTS
-    ]
-    skills = {n: Skill.objects.get_or_create(name=n)[0] for n in SKILLS}
+    firms = _named(ProviderFirm, [{"name": n, "country": c} for n, c in FIRMS])
+    clients = _named(
+        ClientOrganisation, [{"name": n, "sector": s, "country": c} for n, s, c in CLIENTS]
+    )
+    skills = dict(zip(SKILLS, _named(Skill, [{"name": n} for n in SKILLS]), strict=True))
     # Both firms work with both clients: the demo crosses them, and so does --scale.
     for firm in firms:
         firm.clients.add(*clients)
     cast = {"firms": firms, "clients": clients, "by_email": {}}
     # One slow hash for every demo account (they share the documented password).
     hashed = make_password(PASSWORD)
+    # The accounts already there, read once with their profiles.
+    known = {
+        user.email: user
+        for user in User.objects.filter(email__in=[p[0] for p in PEOPLE]).select_related(
+            "director_profile", "manager_profile", "client_profile"
+        )
+    }
     for email, name, org, role, extra in PEOPLE:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create(
-                email=email,
-                password=hashed,
-                full_name=name,
-                is_staff=role == "admin",
-                is_superuser=role == "admin",
-            )
-        if role == "director":
-            DirectorProfile.objects.get_or_create(user=user, defaults={"firm": firms[org]})
-        elif role == "manager":
-            profile, created = ManagerProfile.objects.get_or_create(
-                user=user,
-                defaults={
-                    "day_rate": Decimal(extra["rate"]),
-                    "currency": "EUR",
-                    "languages": "en, fr",
-                    "headline": f"Interim executive – {', '.join(extra['skills'])}",
-                    "available_from": timezone.localdate(),
-                },
-            )
-            if created:
-                profile.firms.set([firms[i] for i in org])
-                profile.skills.set([skills[s] for s in extra["skills"]])
-        elif role == "client":
-            ClientContact.objects.get_or_create(
-                user=user, defaults={"organisation": clients[org], "job_title": extra["title"]}
-            )
+        user = known.get(email) or User.objects.create(
+            email=email,
+            password=hashed,
+            full_name=name,
+            is_staff=role == "admin",
+            is_superuser=role == "admin",
+        )
         cast["by_email"][email] = user
+        if role not in PROFILES or (email in known and _has(user, PROFILES[role])):
+            continue
+        if role == "director":
+            DirectorProfile.objects.create(user=user, firm=firms[org])
+        elif role == "manager":
+            profile = ManagerProfile.objects.create(
+                user=user,
+                day_rate=Decimal(extra["rate"]),
+                currency="EUR",
+                languages="en, fr",
+                headline=f"Interim executive – {', '.join(extra['skills'])}",
+                available_from=timezone.localdate(),
+            )
+            profile.firms.add(*(firms[i] for i in org))
+            profile.skills.add(*(skills[s] for s in extra["skills"]))
+        else:
+            ClientContact.objects.create(
+                user=user, organisation=clients[org], job_title=extra["title"]
+            )
     return cast
+
+
+PROFILES = {
+    "director": "director_profile",
+    "manager": "manager_profile",
+    "client": "client_profile",
+}
+
+
+def _named(model, rows):
+    """The rows of `model` with these names, in this order: read in one query, the missing
+    ones created."""
+    found = {o.name: o for o in model.objects.filter(name__in=[row["name"] for row in rows])}
+    return [found.get(row["name"]) or model.objects.create(**row) for row in rows]
+
+
+def _has(user, profile):
+    """Whether a user read with their profiles has this one (no query: it was selected)."""
+    try:
+        getattr(user, profile)
+    except ObjectDoesNotExist:
+        return False
+    return True

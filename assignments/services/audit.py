@@ -64,12 +64,19 @@ def audit_report_update(
         require(locked.is_editable, "This audit report was submitted meanwhile.")
         locked.summary = summary
         locked.save(update_fields=["summary"])
-        for dimension, (text, level) in findings.items():
-            AuditFinding.objects.update_or_create(
-                report=locked,
-                dimension=dimension,
-                defaults={"finding": (text or "").strip(), "gap_level": level},
-            )
+        # One finding per dimension, written in one upsert rather than a read and a write
+        # per dimension.
+        AuditFinding.objects.bulk_create(
+            [
+                AuditFinding(
+                    report=locked, dimension=d, finding=(text or "").strip(), gap_level=level
+                )
+                for d, (text, level) in findings.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["report", "dimension"],
+            update_fields=["finding", "gap_level"],
+        )
     report.refresh_from_db()
     return report
 

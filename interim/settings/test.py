@@ -20,9 +20,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {}
 # run in another thread where the test's context does not reach.
 INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]  # noqa: F405
 MIDDLEWARE = ["zeal.middleware.zeal_middleware", *MIDDLEWARE]  # noqa: F405
-ZEAL_RAISE = env.bool("INTERIM_NPLUSONE_RAISE", default=False)
-# A zeal_ignore() that no longer suppresses anything fails too, so none outlives its reason.
-ZEAL_CHECK_UNUSED_IGNORES = True
+ZEAL_RAISE = True
+# The message names each load's whole call path (tests/conftest.py counts loads by path).
+ZEAL_SHOW_ALL_CALLERS = True
 # Each test run's own memory (cleared before every test), unless a test run names a
 # shared cache to exercise it.
 CACHES = {"default": env.cache("INTERIM_CACHE_URL", default="locmemcache://")}

@@ -4,6 +4,7 @@ from io import StringIO
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from assignments.models import (
@@ -47,13 +48,9 @@ def test_seed_demo_covers_every_state_for_the_demo_director_and_client(db):
     assert set(own.values_list("state", flat=True)) == set(State.values)
     managed = own.filter(interim_manager__email="manager@demo.test")
     assert managed.count() >= 3
-    for email in (
-        "admin@demo.test",
-        "director@demo.test",
-        "manager@demo.test",
-        "client@demo.test",
-    ):
-        assert User.objects.get(email=email).check_password("demo")
+    emails = ["admin@demo.test", "director@demo.test", "manager@demo.test", "client@demo.test"]
+    users = User.objects.filter(email__in=emails)
+    assert len(users) == len(emails) and all(u.check_password("demo") for u in users)
 
 
 def test_seed_demo_scale_adds_that_many(db):
@@ -85,9 +82,9 @@ def test_the_demo_audits_and_meetings_differ_from_one_assignment_to_the_next(db)
 
 
 def assert_meetings_in_order(assignments, today):
-    for a in assignments:
-        held = list(a.meetings.filter(status="held").order_by("held_on"))
-        scheduled = list(a.meetings.filter(status="scheduled"))
+    for a in assignments.prefetch_related(Prefetch("meetings", to_attr="all_meetings")):
+        held = sorted((m for m in a.all_meetings if m.status == "held"), key=lambda m: m.held_on)
+        scheduled = [m for m in a.all_meetings if m.status == "scheduled"]
         for m in held:
             assert m.held_on <= today, a
             assert a.started_on is None or m.held_on >= a.started_on, a

@@ -28,7 +28,9 @@ def mark():
 
 def told_since(since, words):
     """The people told since `since` in a notification whose subject has `words`."""
-    notes = Notification.objects.filter(pk__gt=since, subject__icontains=words)
+    notes = Notification.objects.filter(pk__gt=since, subject__icontains=words).select_related(
+        "recipient"
+    )
     return sorted({n.recipient for n in notes}, key=lambda u: u.email)
 
 

@@ -29,7 +29,7 @@ def told(**filters):
 
 
 def rows(**filters):
-    return list(Notification.objects.filter(**filters).order_by("id"))
+    return list(Notification.objects.filter(**filters).select_related("recipient").order_by("id"))
 
 
 @pytest.fixture

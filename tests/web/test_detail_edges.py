@@ -367,7 +367,7 @@ def test_closing_resolves_the_open_flags_and_they_leave_the_dashboard(
     for flag in open_flags:
         flag.refresh_from_db()
         assert flag.resolved_at is not None and flag.resolved_at >= record.at
-        assert flag.resolved_by == walker.director
+        assert flag.resolved_by_id == walker.director.pk
         assert flag.resolution == f"Closed with the assignment ({why})."
     earlier.refresh_from_db()
     assert earlier.resolution == "Discussed with the client."
