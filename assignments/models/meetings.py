@@ -71,6 +71,14 @@ class ProgressMeeting(models.Model):
             models.Index(
                 models.F("held_on").desc(), condition=Q(status="held"), name="meeting_held_newest"
             ),
+            # An assignment's next meeting (homes, dashboard, reminders): one probe per
+            # assignment, instead of intersecting it with every scheduled meeting's row.
+            models.Index(
+                "assignment",
+                "scheduled_for",
+                condition=Q(status="scheduled"),
+                name="meeting_scheduled_next",
+            ),
         ]
 
     def __str__(self):
