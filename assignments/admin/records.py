@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 
 from .. import services
+from ..exceptions import message_of
 from ..models import (
     ChannelNote,
     DriftReading,
@@ -15,7 +16,7 @@ from ..models import (
     TransitionRecord,
 )
 from ..services.notifications import notifications_email_retry
-from .base import RecordAdmin, run_service
+from .base import RecordAdmin
 
 ADMIN_RESOLUTION = "Resolved by an admin"
 
@@ -30,12 +31,13 @@ class FlagAdmin(RecordAdmin):
 
     @admin.action(description="Resolve the selected flags (through the service)")
     def resolve_selected(self, request, queryset):
-        run_service(
-            request,
-            queryset.select_related("assignment__client"),
-            lambda f: services.flag_resolve(flag=f, user=request.user, comment=ADMIN_RESOLUTION),
-            done="Resolved {count} flag(s).",
+        resolved, refused = services.flags_resolve(
+            flags=queryset, user=request.user, comment=ADMIN_RESOLUTION
         )
+        for flag, reason in refused:
+            messages.error(request, f"{flag}: {message_of(reason)}")
+        if resolved:
+            messages.success(request, f"Resolved {resolved} flag(s).")
 
 
 class EmailFailedFilter(admin.SimpleListFilter):

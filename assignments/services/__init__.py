@@ -24,7 +24,7 @@ from .audit import (
 from .brief import assignment_check_new, assignment_create, brief_update
 from .channel import channel_note_post
 from .drift import audit_report_record_drift
-from .flags import flag_resolve
+from .flags import flag_resolve, flags_resolve
 from .meetings import MEETING_FIELDS, meeting_mark_missed, meeting_record, meeting_schedule
 from .notifications import notification_mark_read, notifications_mark_all_read
 from .plan import (
@@ -76,6 +76,7 @@ __all__ = [
     "channel_note_post",
     "commitment_mark_delivered",
     "flag_resolve",
+    "flags_resolve",
     "meeting_mark_missed",
     "meeting_record",
     "meeting_schedule",

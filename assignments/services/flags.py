@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .. import access
+from ..exceptions import Refused
 from ..models import Assignment, Flag, Notification
 from .common import require
 from .freshness import dashboards_changed
@@ -64,6 +66,37 @@ def flag_resolve(*, flag: Flag, user: Any, comment: str) -> Flag:
         dashboards_changed(assignments=[locked.assignment_id])
     flag.refresh_from_db()
     return flag
+
+
+def flags_resolve(
+    *, flags: QuerySet[Flag], user: Any, comment: str
+) -> tuple[int, list[tuple[Flag, Exception]]]:
+    """Resolve several flags at once (an admin's selection), each as `flag_resolve` would:
+    locked and checked together, resolved in one update. Returns how many were resolved,
+    and each one refused with the reason."""
+    comment = (comment or "").strip()
+    require(comment, "Say how the flags were resolved.")
+    refused: list[tuple[Flag, Exception]] = []
+    with transaction.atomic():
+        locked = list(
+            flags.select_for_update(of=("self",))
+            .select_related("assignment__client")
+            .order_by("pk")
+        )
+        allowed = []
+        for flag in locked:
+            reason = access.flag_refusal(flag.assignment, user, flag.kind)
+            if reason is None and flag.resolved_at is not None:
+                reason = Refused("This flag is already resolved.")
+            if reason is None:
+                allowed.append(flag)
+            else:
+                refused.append((flag, reason))
+        Flag.objects.filter(pk__in=[f.pk for f in allowed]).update(
+            resolved_at=timezone.now(), resolved_by=user, resolution=comment
+        )
+        dashboards_changed(assignments=[f.assignment_id for f in allowed])
+    return len(allowed), refused
 
 
 def flags_close_with(*, assignment: Assignment, user: Any, why: str) -> int:

@@ -130,11 +130,13 @@ def preferences_update(*, user: Any, choices: dict[str, str]) -> dict[str, str]:
     }
     if unknown:
         raise Refused(f"Unknown notification setting(s): {', '.join(sorted(unknown))}.")
-    with transaction.atomic():
-        for kind, delivery in choices.items():
-            NotificationPreference.objects.update_or_create(
-                user_id=user.pk, kind=kind, defaults={"delivery": delivery}
-            )
+    # One upsert for every kind, not a read and a write per kind.
+    NotificationPreference.objects.bulk_create(
+        [NotificationPreference(user_id=user.pk, kind=k, delivery=d) for k, d in choices.items()],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["delivery"],
+    )
     return preferences_of(user)
 
 

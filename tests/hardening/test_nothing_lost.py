@@ -306,7 +306,9 @@ def assert_every_decision_says_who_and_when(walked, admin_client):
     delivery has its person and its time, on the page and in the admin."""
     a = walked.a
     assert a.state == State.COMPLETED
-    records = list(TransitionRecord.objects.filter(assignment=a).order_by("at", "id"))
+    records = list(
+        TransitionRecord.objects.filter(assignment=a).select_related("by").order_by("at", "id")
+    )
     by_name = {r.transition: r.by for r in records if r.transition != TransitionRecord.CREATION}
     assert by_name == {
         "open_selection": walked.director,
@@ -325,7 +327,7 @@ def assert_every_decision_says_who_and_when(walked, admin_client):
     assert (flag.resolved_by, flag.resolution) == (walked.director, "Analysts found.")
     assert flag.resolved_at is not None
 
-    confirmations = PlanConfirmation.objects.filter(plan__assignment=a)
+    confirmations = PlanConfirmation.objects.filter(plan__assignment=a).select_related("user")
     assert confirmations.count() == 6  # three parties, two versions
     for c in confirmations:
         assert c.at is not None
