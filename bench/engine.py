@@ -71,11 +71,12 @@ def redis_flush(url):
 
 
 def analyze():
-    """Fresh planner statistics after a bulk load, as autovacuum would give them later."""
+    """Fresh planner statistics and visibility map after a bulk load, as autovacuum would
+    give them later."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
 
 
 def seed(scale, seed_value):
@@ -205,6 +206,42 @@ def backlog_drain(log):
         time.sleep(0.2)
     sent = Notification.objects.filter(emailed_at__isnull=False).count() - before
     return {"emails": sent, "seconds": time.perf_counter() - started}
+
+
+def sweeps_on_copy():
+    """`sweeps_time` on a copy of the database as it is now (CREATE DATABASE … TEMPLATE),
+    the world itself left as it was for the sweeps at the next size."""
+    import psycopg2
+    from django.db import connection
+    from psycopg2 import sql
+
+    base, name = os.environ["DATABASE_URL"].rsplit("/", 1)
+    copy = f"{name}_copy"
+    admin = psycopg2.connect(f"{base}/postgres")
+    admin.autocommit = True
+
+    def drop():
+        with admin.cursor() as cur:
+            cur.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy))
+            )
+
+    connection.close()  # a template may have no other session
+    drop()
+    with admin.cursor() as cur:
+        cur.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(copy), sql.Identifier(name)
+            )
+        )
+    connection.settings_dict["NAME"] = copy
+    try:
+        return sweeps_time()
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        drop()
+        admin.close()
 
 
 def submit_to_flag(runs, log):

@@ -76,6 +76,8 @@ def main():
     page_list = pages.pages()
     print(f"profile at {args.small:,}:", flush=True)
     profile_small = pages.profile_all(page_list, args.requests)
+    print(f"sweeps at {args.small:,} (on a copy):", flush=True)
+    sweeps_small = engine.sweeps_on_copy()
 
     grow(args.scale, args.seed + 1)
     print(f"sweeps at {args.scale:,}:", flush=True)
@@ -126,6 +128,7 @@ def main():
         "profile_small": profile_small,
         "profile_large": profile_large,
         "sweeps": sweeps,
+        "sweeps_small": sweeps_small,
         "load": results_load,
         "latency": latency,
         "drain": drain,

@@ -27,7 +27,8 @@ def flags_raise(flags: Iterable[Flag | None]) -> int:
         return 0
     known = set(Flag.objects.filter(key__in=[f.key for f in rows]).values_list("key", flat=True))
     new = [f for f in rows if f.key not in known]
-    Flag.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    # One statement whatever the number (SQLite splits it by its limit on parameters).
+    Flag.objects.bulk_create(new, ignore_conflicts=True)
     dashboards_changed(assignments=[f.assignment_id for f in new])
     return len(new)
 

@@ -94,7 +94,8 @@ def notifications_record(notes: Iterable[Notification | None]) -> int:
     )
     new = [n for n in rows if (n.recipient_id, n.key) not in known]
     deliveries_apply(new)
-    Notification.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    # One statement whatever the number (SQLite splits it by its limit on parameters).
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
     unread_changed(n.recipient_id for n in new)
     return len(new)
 

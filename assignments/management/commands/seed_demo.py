@@ -31,9 +31,13 @@ class Command(BaseCommand):
         if scale:
             self.stdout.write(f"Added {scale} assignments in {time.monotonic() - started:.1f} s.")
         # Fresh planner statistics: without them PostgreSQL guesses the bulk-loaded tables
-        # are tiny and picks plans that crawl (autovacuum may be off or not yet awake).
+        # are tiny and picks plans that crawl (autovacuum may be off or not yet awake). On
+        # PostgreSQL, VACUUM also marks the new pages all-visible, so that counts are read
+        # off the indexes alone (the dashboard's SQL at 10,000 assignments: 44 → 16 ms); it
+        # cannot run inside a transaction (a test's), where ANALYZE alone is done.
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         self.stdout.write(
             "Sign in as director@demo.test, manager@demo.test, client@demo.test or "
             f"admin@demo.test with password “{PASSWORD}”."
