@@ -18,6 +18,14 @@ from ..constants import FINAL_STATES, OPEN_STATES, Dimension, Party, State
 User = settings.AUTH_USER_MODEL
 
 
+def lifecycle_order():
+    """An expression ordering assignments by the phase they are in, brief first."""
+    return models.Case(
+        *(models.When(state=value, then=models.Value(i)) for i, value in enumerate(State.values)),
+        default=models.Value(len(State.values)),
+    )
+
+
 def default_review_cadence():
     """The gap between progress meetings unless the assignment sets its own."""
     return settings.REVIEW_CADENCE_DAYS
@@ -131,6 +139,17 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
             # sorted out of the whole firm.
             models.Index(
                 "firm", models.F("created_at").desc(), models.F("id").desc(), name="firm_newest"
+            ),
+            # The homes' order, by phase then newest, for a client organisation and for a
+            # manager: their first 50 read off the index, not sorted out of thousands.
+            models.Index(
+                "client", lifecycle_order(), models.F("created_at").desc(), name="client_by_phase"
+            ),
+            models.Index(
+                "interim_manager",
+                lifecycle_order(),
+                models.F("created_at").desc(),
+                name="manager_by_phase",
             ),
         ]
 

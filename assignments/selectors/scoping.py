@@ -20,14 +20,14 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .. import access
-from ..models import Assignment, AuditReport, Candidacy, Flag, State
+from ..models import Assignment, AuditReport, Candidacy, Flag
+from ..models.lifecycle import lifecycle_order as lifecycle_order  # the order lists share
 
 # The long texts of an assignment, which no list shows: a list leaves them in the database
 # (its `state`, read by the FSM's concurrency check, stays loaded).
@@ -41,14 +41,6 @@ EVERYTHING = Q(pk__isnull=False)  # a bare Q() would vanish when OR-ed with anot
 
 def _profile(user: Any, name: str) -> Any:
     return getattr(user, name, None) if user.is_authenticated else None
-
-
-def lifecycle_order() -> Case:
-    """An expression ordering assignments by the phase they are in, brief first."""
-    return Case(
-        *(When(state=value, then=Value(i)) for i, value in enumerate(State.values)),
-        default=Value(len(State.values)),
-    )
 
 
 def director_q(user: Any, via: str = "") -> Q:
