@@ -287,12 +287,13 @@ The budgets (a FAIL is reported, the command does not fail):
 
 def benchmarks_write(text):
     """BENCHMARKS.md: the introduction, this run, and the sections kept from before it
-    (those headed "## Before")."""
+    (every "## " section after the latest run's: what each measure bought, before)."""
     path = ROOT / "BENCHMARKS.md"
     kept = ""
     if path.exists():
         old = path.read_text()
-        at = old.find("\n## Before")
+        latest = old.find("\n## Latest")
+        at = old.find("\n## ", latest + 1) if latest >= 0 else old.find("\n## Before")
         if at >= 0:
             kept = old[at:]
     path.write_text(f"{INTRO}\n## Latest\n\n{text.rstrip()}\n{kept}")
