@@ -208,40 +208,74 @@ def backlog_drain(log):
     return {"emails": sent, "seconds": time.perf_counter() - started}
 
 
-def sweeps_on_copy():
-    """`sweeps_time` on a copy of the database as it is now (CREATE DATABASE … TEMPLATE),
-    the world itself left as it was for the sweeps at the next size."""
+def _admin_connection():
     import psycopg2
+
+    base, _name = os.environ["DATABASE_URL"].rsplit("/", 1)
+    admin = psycopg2.connect(f"{base}/postgres")
+    admin.autocommit = True
+    return admin
+
+
+def database_copy(suffix):
+    """A copy of the benchmark's database as it is now (CREATE DATABASE … TEMPLATE),
+    named after it with `suffix`; returns its name."""
     from django.db import connection
     from psycopg2 import sql
 
-    base, name = os.environ["DATABASE_URL"].rsplit("/", 1)
-    copy = f"{name}_copy"
-    admin = psycopg2.connect(f"{base}/postgres")
-    admin.autocommit = True
-
-    def drop():
-        with admin.cursor() as cur:
-            cur.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy))
-            )
-
+    name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    copy = f"{name}_{suffix}"
+    database_drop(copy)
     connection.close()  # a template may have no other session
-    drop()
+    admin = _admin_connection()
     with admin.cursor() as cur:
         cur.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
                 sql.Identifier(copy), sql.Identifier(name)
             )
         )
-    connection.settings_dict["NAME"] = copy
+    admin.close()
+    return copy
+
+
+def database_drop(name):
+    from psycopg2 import sql
+
+    admin = _admin_connection()
+    with admin.cursor() as cur:
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        cur.execute(drop.format(sql.Identifier(name)))
+    admin.close()
+
+
+@contextlib.contextmanager
+def using_database(name):
+    """This process's queries go to database `name` (a copy) until the block ends; the cache
+    is emptied on the way in and out, since the copies share their firms' versions."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    original = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    cache.clear()
     try:
-        return sweeps_time()
+        yield
     finally:
         connection.close()
-        connection.settings_dict["NAME"] = name
-        drop()
-        admin.close()
+        connection.settings_dict["NAME"] = original
+        cache.clear()
+
+
+def sweeps_on_copy():
+    """`sweeps_time` on a copy of the database as it is now, the world itself left as it
+    was for the sweeps at the next size."""
+    copy = database_copy("sweeps")
+    try:
+        with using_database(copy):
+            return sweeps_time()
+    finally:
+        database_drop(copy)
 
 
 def submit_to_flag(runs, log):

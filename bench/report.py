@@ -262,9 +262,11 @@ the pages served by gunicorn (2 workers, `gunicorn.conf.py`, `bench.settings`: d
 e-mails in memory) and loaded by wrk at 16 connections, each signed in as its demo user;
 the worker's sending of the sweeps' e-mails, then ten audit reports submitted with a real
 Celery worker on Redis, timed until the gap_drift flag is in the database; `seed_demo
---scale 3000 --seed 3` (13,000) and the pages profiled again. VACUUM ANALYZE runs after
-each load. Queries are the statements sent to PostgreSQL, counted with an execute wrapper
-(no ceiling; BEGIN and COMMIT not counted).
+--scale 3000 --seed 3` (13,000) and the pages profiled again, then once more on the copy of
+the 3,000 world kept from the start (the flatness compares these two profiles, made one
+after the other in the same conditions). VACUUM ANALYZE runs after each load. Queries
+are the statements sent to PostgreSQL, counted with an execute wrapper (no ceiling; BEGIN
+and COMMIT not counted).
 
 The floor is `/bench/floor/` (only in `bench.settings`): a signed-in view that returns two
 bytes, behind the same middleware, so it pays what every page pays (session, user) and

@@ -78,6 +78,9 @@ def main():
     profile_small = pages.profile_all(page_list, args.requests)
     print(f"sweeps at {args.small:,} (on a copy):", flush=True)
     sweeps_small = engine.sweeps_on_copy()
+    # Kept to be profiled again at the end, right after the large world, in the same
+    # conditions: the flatness compares the two, not an early run with a late one.
+    small_copy = None if args.skip_flat else engine.database_copy("small")
 
     grow(args.scale, args.seed + 1)
     print(f"sweeps at {args.scale:,}:", flush=True)
@@ -121,6 +124,12 @@ def main():
         grow(args.large, args.seed + 2)
         print(f"profile at {args.large:,}:", flush=True)
         profile_large = pages.profile_all(page_list, args.requests)
+        print(f"profile at {args.small:,} again (its copy), just after:", flush=True)
+        try:
+            with engine.using_database(small_copy):
+                profile_small = pages.profile_all(page_list, args.requests)
+        finally:
+            engine.database_drop(small_copy)
 
     r = {
         "args": vars(args) | {"large": args.small if args.skip_flat else args.large},
