@@ -29,8 +29,12 @@ def commit():
     head = _run("git", "rev-parse", "--short", "HEAD").strip()
     status = _run("git", "status", "--porcelain").splitlines()
     # The benchmark's own files (copied into an older commit to measure it, with a link to
-    # the venv) are not the code measured.
-    changed = [line for line in status if not line[3:].startswith("bench/") and line != "?? .venv"]
+    # the venv) and its record, BENCHMARKS.md, are not the code measured.
+    changed = [
+        line
+        for line in status
+        if not line[3:].startswith(("bench/", "BENCHMARKS.md")) and line != "?? .venv"
+    ]
     return head + ("+dirty" if changed else "")
 
 
