@@ -138,8 +138,9 @@ CACHES = {
     "default": env.cache("INTERIM_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")
 }
 # Sessions are read from the cache and written through to the database: no query per
-# request to find the session, and nobody is signed out when the cache is cleared.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# request to find the session, and nobody is signed out when the cache is cleared or down
+# (interim/sessions.py: Django's cached_db, a cache failure costing a database read).
+SESSION_ENGINE = "interim.sessions"
 # How long a rendered dashboard body or an unread count is kept at most: the services
 # invalidate both as soon as what they show changes (assignments.services.freshness);
 # this bounds the age of relative times such as "raised 3 minutes ago".

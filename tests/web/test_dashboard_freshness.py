@@ -172,3 +172,25 @@ def test_the_cache_key_is_the_firms_version_and_the_day(director, admin_user):
     assert key == f"interim:dashboard:firm:{firm.pk}:0:{timezone.localdate().isoformat()}"
     everyone = selectors.dashboard_version(admin_user)["key"]
     assert everyone.startswith("interim:dashboard:all:")
+
+
+def test_pages_are_served_when_the_cache_is_down(client, director, walker, settings):
+    """The cache only accelerates: with nothing answering where it should be, the dashboard
+    and the unread count are computed, and the session is read from the database."""
+    walker.to_in_progress()
+    client.force_login(director)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'id="needs-attention"' in page.content.decode()
+    assert client.get("/assignments/").status_code == 200
+    # Signing out and in again works too: the session lives in the database.
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+    client.force_login(director)
+    assert client.get("/").status_code == 200
