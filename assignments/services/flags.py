@@ -55,16 +55,11 @@ def flag_resolve(*, flag: Flag, user: Any, comment: str) -> Flag:
     reason = access.flag_refusal(flag.assignment, user, flag.kind)
     if reason is not None:
         raise reason
-    comment = (comment or "").strip()
-    require(comment, "Say how the flag was resolved.")
-    with transaction.atomic():
-        locked = Flag.objects.select_for_update().get(pk=flag.pk)
-        require(locked.resolved_at is None, "This flag is already resolved.")
-        locked.resolved_at = timezone.now()
-        locked.resolved_by = user
-        locked.resolution = comment
-        locked.save(update_fields=["resolved_at", "resolved_by", "resolution"])
-        dashboards_changed(assignments=[locked.assignment_id])
+    _resolved, refused = flags_resolve(
+        flags=Flag.objects.filter(pk=flag.pk), user=user, comment=comment
+    )
+    if refused:
+        raise refused[0][1]
     flag.refresh_from_db()
     return flag
 
@@ -72,11 +67,10 @@ def flag_resolve(*, flag: Flag, user: Any, comment: str) -> Flag:
 def flags_resolve(
     *, flags: QuerySet[Flag], user: Any, comment: str
 ) -> tuple[int, list[tuple[Flag, Exception]]]:
-    """Resolve several flags at once (an admin's selection), each as `flag_resolve` would:
-    locked and checked together, resolved in one update. Returns how many were resolved,
-    and each one refused with the reason."""
+    """Resolve flags (one, or an admin's selection): locked and checked together, resolved
+    in one update. Returns how many were resolved, and each one refused with the reason."""
     comment = (comment or "").strip()
-    require(comment, "Say how the flags were resolved.")
+    require(comment, "Say how the flag was resolved.")
     refused: list[tuple[Flag, Exception]] = []
     with transaction.atomic():
         locked = list(

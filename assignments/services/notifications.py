@@ -168,12 +168,17 @@ def email_due(now: datetime) -> Q:
     ) & (Q(email_retry_at__isnull=True) | Q(email_retry_at__lte=now))
 
 
-def emails_waiting() -> bool:
-    """Whether e-mails are due now (what `send_pending_emails` would take)."""
+def emails_to_send() -> QuerySet[Notification]:
+    """The notifications to e-mail now, one by one: due, immediate, and young enough."""
     cutoff = timezone.now() - timedelta(hours=settings.NOTIFICATION_EMAIL_MAX_AGE_HOURS)
     return Notification.objects.filter(
         email_due(timezone.now()), delivery=Delivery.IMMEDIATE, created_at__gte=cutoff
-    ).exists()
+    )
+
+
+def emails_waiting() -> bool:
+    """Whether e-mails are due now (what `send_pending_emails` would take)."""
+    return emails_to_send().exists()
 
 
 def connection_lost(error: BaseException) -> bool:
@@ -244,19 +249,14 @@ def send_pending_emails(*, batch: int = 200, batches: int | None = None) -> int:
     the batch to the first run after the lease. A message that fails is marked failed with
     the reason and retried later, and the rest of the batch is sent; a mail server out of
     reach releases what was not sent for the next run and raises (the task retries)."""
-    cutoff = timezone.now() - timedelta(hours=settings.NOTIFICATION_EMAIL_MAX_AGE_HOURS)
     sent = 0
     taken = 0
     while batches is None or taken < batches:
         taken += 1
         with transaction.atomic():
             rows = list(
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(
-                    email_due(timezone.now()),
-                    delivery=Delivery.IMMEDIATE,
-                    created_at__gte=cutoff,
-                )
+                emails_to_send()
+                .select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .order_by("created_at", "id")[:batch]
             )
