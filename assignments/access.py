@@ -423,3 +423,130 @@ def transition_options(assignment: Assignment, user: User) -> list[TransitionOpt
         for name in transition_names(assignment)
         if may_perform(assignment, name, user)
     ]
+
+
+# --- The close-out: each party gives its own part, and sees only what is theirs to see ------
+
+
+class CloseoutPart:
+    """The three parts of a close-out, named by who gives them."""
+
+    REVIEW = "review"  # the director's review
+    CLIENT = "client_evaluation"  # the client's evaluation of the manager
+    MANAGER = "manager_evaluation"  # the manager's evaluation of the conditions
+
+    BY_PARTY = {Party.DIRECTOR: REVIEW, Party.CLIENT: CLIENT, Party.MANAGER: MANAGER}
+    LABELS = {
+        REVIEW: "the director's review",
+        CLIENT: "the client's evaluation of the manager",
+        MANAGER: "the manager's evaluation of the conditions",
+    }
+
+
+# A close-out opens when an assignment completes, or is cancelled once its audit was
+# accepted (before that there is no outcome to review nor a manager's work to evaluate).
+CLOSEOUT_CANCELLED_FROM = (State.ACTION_PLAN, State.IN_PROGRESS, State.REALIGNMENT)
+
+
+def can_see_closeout(assignment: Assignment, user: User) -> bool:
+    """The close-out page: every party of the assignment, each for their own part."""
+    return is_party(assignment, user)
+
+
+def closeout_parts_of(assignment: Assignment, user: User) -> list[str]:
+    """The parts `user` gives on this assignment's close-out (an admin gives none: they
+    see everything and may tidy up in Django admin)."""
+    return [CloseoutPart.BY_PARTY[p] for p in parties_of(assignment, user)]
+
+
+def can_see_closeout_part(assignment: Assignment, user: User, part: str) -> bool:
+    """The provider (director, admin) sees every part; each other party only their own:
+    the client's evaluation is never the manager's reading, nor the manager's the
+    client's, nor the director's review either's."""
+    return is_director_side(assignment, user) or part in closeout_parts_of(assignment, user)
+
+
+def closeout_refusal(
+    assignment: Assignment, user: User, part: str, *, given: bool, window_open: bool
+) -> Exception | None:
+    """Why `user` may not give `part` now (None when they may): PermissionDenied when it
+    is not theirs to give, Refused when it was given already (a submitted part is never
+    changed) or the close-out window has ended."""
+    if part not in closeout_parts_of(assignment, user):
+        return PermissionDenied(f"Only the {_part_giver(part)} may give {_part_label(part)}.")
+    if given:
+        return Refused(f"{_part_label(part).capitalize()} was given already: it is final.")
+    if not window_open:
+        return Refused("The close-out window has ended: no part is taken any more.")
+    return None
+
+
+def _part_label(part: str) -> str:
+    return CloseoutPart.LABELS[part]
+
+
+def _part_giver(part: str) -> str:
+    party = next(p for p, name in CloseoutPart.BY_PARTY.items() if name == part)
+    return str(Party(party).label).lower()
+
+
+# --- Beyond one assignment: the firm's manager pool and its pipeline ---------------------------
+# The provider's own business: its directors (and admins) only. Never a client's, never a
+# manager's reading.
+
+
+def director_firm_id(user: User) -> int | None:
+    """The firm `user` is a director of (None if they are not one)."""
+    profile = _profile(user, "director_profile")
+    return profile.firm_id if profile is not None else None
+
+
+def can_see_pool(user: User) -> bool:
+    """The manager pool and the pipeline of new business: directors and admins."""
+    return is_admin(user) or director_firm_id(user) is not None
+
+
+def can_see_pipeline(user: User) -> bool:
+    return can_see_pool(user)
+
+
+def can_manage_opportunity(user: User, firm_id: int) -> bool:
+    """A lead of `firm_id`'s pipeline: that firm's directors, and admins."""
+    return is_admin(user) or director_firm_id(user) == firm_id
+
+
+def can_edit_profile(user: User, pool_firm_ids: set[int]) -> bool:
+    """A manager's profile: an admin, or a director of a firm whose pool holds them."""
+    return is_admin(user) or director_firm_id(user) in pool_firm_ids
+
+
+class ProfileView:
+    """How much of a manager's profile someone sees."""
+
+    FULL = "full"  # the provider: rates, track record (their firm's), everything
+    OWN = "own"  # the manager themselves: their profile, never what clients said of them
+    CANDIDATE = "candidate"  # a client it was presented to: no track record, no rate range
+
+
+def profile_view(
+    user: User,
+    manager_id: int,
+    *,
+    pool_firm_ids: set[int],
+    candidacy_firm_ids: set[int],
+    presented_to_client: bool,
+) -> str | None:
+    """What `user` sees of manager `manager_id`'s profile (None: 404). `pool_firm_ids` are
+    the firms whose pool holds them, `candidacy_firm_ids` the firms they were a candidate
+    for, `presented_to_client` whether they were presented on an assignment of the user's
+    own organisation."""
+    if is_admin(user):
+        return ProfileView.FULL
+    firm_id = director_firm_id(user)
+    if firm_id is not None and firm_id in pool_firm_ids | candidacy_firm_ids:
+        return ProfileView.FULL
+    if user and user.is_authenticated and user.pk == manager_id:
+        return ProfileView.OWN
+    if presented_to_client:
+        return ProfileView.CANDIDATE
+    return None

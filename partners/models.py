@@ -151,17 +151,41 @@ class ManagerProfile(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="manager_profile")
     headline = models.CharField(max_length=200, blank=True)
+    cv_summary = models.TextField("CV summary", blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="managers")
     languages = models.CharField(
         max_length=200, blank=True, help_text="Comma-separated ISO 639-1 codes, e.g. en, fr, de."
     )
-    day_rate = models.DecimalField(max_digits=9, decimal_places=2, validators=[positive_amount])
+    countries = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where they work: comma-separated ISO 3166 codes, e.g. FR, BE, CH.",
+    )
+    # The day-rate range the manager works at: from `day_rate` up to `day_rate_max`.
+    day_rate = models.DecimalField(
+        "day rate from", max_digits=9, decimal_places=2, validators=[positive_amount]
+    )
+    day_rate_max = models.DecimalField(
+        "day rate up to",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[positive_amount],
+    )
     currency = models.CharField(max_length=3, default="EUR", validators=[currency_code])
     available_from = models.DateField(null=True, blank=True)
     firms = models.ManyToManyField(ProviderFirm, related_name="pool", blank=True)
 
     class Meta:
         ordering = ["user__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(day_rate_max__isnull=True)
+                | models.Q(day_rate_max__gte=models.F("day_rate")),
+                name="day_rate_range_ordered",
+            )
+        ]
 
     def __str__(self):
         return str(self.user)

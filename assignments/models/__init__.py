@@ -13,6 +13,16 @@ from ..constants import (
     State,
 )
 from .audit import AuditFinding, AuditReport
+from .business import Opportunity
+from .closeout import (
+    Achievement,
+    Cause,
+    ClientEvaluation,
+    Closeout,
+    CloseoutDimension,
+    CloseoutMilestone,
+    ManagerEvaluation,
+)
 from .flags import ChannelNote, Flag, Notification, NotificationPreference
 from .lifecycle import Assignment, BriefItem, TransitionRecord
 from .meetings import DriftReading, MeetingRating, ProgressMeeting
@@ -24,23 +34,31 @@ __all__ = [
     "CRITICAL_LEVEL",
     "FINAL_STATES",
     "RUNNING_STATES",
+    "Achievement",
     "ActionPlan",
     "Assignment",
     "AuditFinding",
     "AuditReport",
     "BriefItem",
     "Candidacy",
+    "Cause",
     "ChannelNote",
     "ClientCommitment",
+    "ClientEvaluation",
+    "Closeout",
+    "CloseoutDimension",
+    "CloseoutMilestone",
     "Dimension",
     "DriftReading",
     "Flag",
     "GapLevel",
+    "ManagerEvaluation",
     "MeetingRating",
     "Milestone",
     "NegotiationRound",
     "Notification",
     "NotificationPreference",
+    "Opportunity",
     "Party",
     "PlanConfirmation",
     "ProgressMeeting",
