@@ -1,13 +1,23 @@
 """factory-boy factories for the whole domain, and a Walker over the demo World."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
+from assignments import services
 from assignments.demo.data import AGREED_DAY_RATE, Script
 from assignments.demo.world import World
 from assignments.drift import DIMENSIONS
-from assignments.models import Assignment, BriefItem, Flag
+from assignments.models import ActionPlan, Assignment, BriefItem, Candidacy, ClientCommitment, Flag
+from assignments.models.closeout import (
+    Achievement,
+    ClientEvaluation,
+    Closeout,
+    CloseoutDimension,
+    ManagerEvaluation,
+)
 from assignments.services import events
 from partners.models import (
     ClientContact,
@@ -214,3 +224,83 @@ class Walker:
         steps[state]()
         self.a.refresh_from_db()
         return self.a
+
+
+# --- Close-outs, evaluations and the records they make ------------------------------------
+
+
+class CandidacyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidacy
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    manager = factory.LazyAttribute(lambda o: ManagerFactory(firms=[o.assignment.firm]).user)
+    fit_rating = 4
+    fit_rationale = "Has run this kind of turnaround before."
+
+
+class ActionPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionPlan
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    status = ActionPlan.Status.CONFIRMED
+    created_by = factory.LazyAttribute(lambda o: o.assignment.director)
+
+
+class ClientCommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientCommitment
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    description = factory.Sequence(lambda n: f"Promise {n}")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+
+
+class CloseoutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closeout
+        django_get_or_create = ("assignment",)
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class CloseoutDimensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CloseoutDimension
+
+    closeout = factory.SubFactory(CloseoutFactory)
+    dimension = "objectives"
+    result = Achievement.ACHIEVED
+
+
+class ClientEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientEvaluation
+
+    closeout = factory.SubFactory(CloseoutFactory)
+    delivery = 4
+    posture = 4
+    would_engage_again = True
+    by = factory.LazyAttribute(lambda o: o.closeout.assignment.client_contact)
+
+
+class ManagerEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ManagerEvaluation
+
+    closeout = factory.SubFactory(CloseoutFactory)
+    commitments_kept = 4
+    provider_support = 4
+    by = factory.LazyAttribute(lambda o: o.closeout.assignment.interim_manager)
+
+
+def walk_to_completed(walker, outcome="The plan was delivered."):
+    """Walk the assignment to in_progress and complete it through the service; its
+    close-out is the one completing opened, or a new one."""
+    walker.walk_to("in_progress")
+    with events.quiet():
+        services.assignment_complete(assignment=walker.a, user=walker.director, outcome=outcome)
+    walker.a.refresh_from_db()
+    return CloseoutFactory(assignment=walker.a)
