@@ -13,7 +13,7 @@ import smtplib
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from .services import drift, notifications, sweeps
+from .services import closeout, drift, notifications, sweeps
 from .services.background import enqueue, enqueue_emails
 from .services.flags import Found
 
@@ -55,6 +55,12 @@ def send_audit_reminders():
 def sweep_commitments():
     """Fuse risk from overdue client commitments; direction changes and manager strain."""
     return _and_email(sweeps.commitments_sweep())
+
+
+@shared_task(**RETRY)
+def send_closeout_reminders():
+    """Remind each party whose part of an open close-out is still missing."""
+    return _and_email(closeout.closeout_reminders_send())
 
 
 @shared_task(**RETRY)
@@ -104,6 +110,7 @@ PERIODIC = (
     send_review_reminders,
     send_audit_reminders,
     sweep_commitments,
+    send_closeout_reminders,
     send_pending_emails,
     send_digests,
 )

@@ -4,6 +4,7 @@ from .views import (
     audit,
     brief,
     channel,
+    closeout,
     detail,
     flags,
     lists,
@@ -65,6 +66,7 @@ urlpatterns = [
     ),
     path("<int:pk>/flags/<int:flag_id>/resolve/", flags.flag_resolve, name="flag_resolve"),
     path("<int:pk>/channel/", channel.channel, name="channel"),
+    path("<int:pk>/closeout/", closeout.closeout, name="closeout"),
 ]
 
 notification_patterns = (

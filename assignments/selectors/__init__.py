@@ -3,6 +3,7 @@ the list, the homes and dashboards. Lists start here; one helper fetches and aut
 The names below are the public surface, for callers that say `selectors.<name>`."""
 
 from .channel import channel_notes_for, channel_summary
+from .closeout import closeout_context
 from .dashboards import client_home, dashboard_version, director_dashboard, manager_home
 from .lists import SORTS, assignment_list, list_filter_choices, sees_flags_somewhere
 from .notifications import notifications_for, unread_count
@@ -30,6 +31,7 @@ __all__ = [
     "channel_notes_for",
     "channel_summary",
     "client_home",
+    "closeout_context",
     "dashboard_version",
     "director_dashboard",
     "firm_assignments",

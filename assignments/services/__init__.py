@@ -7,6 +7,7 @@ else changes an assignment's state or its records. One module per phase:
 - `brief`, `selection`, `audit`, `plan`, `meetings`: the records of each phase;
 - `flags`, `notifications`: warnings and messages, each recorded once per key;
 - `channel`: the private thread between the director and the manager;
+- `closeout`: the close-out of an ended assignment, its parts and their reminders;
 - `drift`: the gap-drift history and the flags it raises;
 - `sweeps`: the periodic reminders and escalations;
 - `background`: handing work to the worker after commit.
@@ -23,6 +24,14 @@ from .audit import (
 )
 from .brief import assignment_check_new, assignment_create, brief_update
 from .channel import channel_note_post
+from .closeout import (
+    CLOSEOUT_SUBMIT,
+    client_evaluation_submit,
+    closeout_open,
+    closeout_reminders_send,
+    closeout_review_submit,
+    manager_evaluation_submit,
+)
 from .drift import audit_report_record_drift
 from .flags import flag_resolve, flags_resolve
 from .meetings import MEETING_FIELDS, meeting_mark_missed, meeting_record, meeting_schedule
@@ -47,6 +56,7 @@ from .transitions import (
 )
 
 __all__ = [
+    "CLOSEOUT_SUBMIT",
     "MEETING_FIELDS",
     "TRANSITION_SERVICES",
     "AssignmentChanged",
@@ -74,9 +84,14 @@ __all__ = [
     "candidacy_present",
     "candidacy_vet",
     "channel_note_post",
+    "client_evaluation_submit",
+    "closeout_open",
+    "closeout_reminders_send",
+    "closeout_review_submit",
     "commitment_mark_delivered",
     "flag_resolve",
     "flags_resolve",
+    "manager_evaluation_submit",
     "meeting_mark_missed",
     "meeting_record",
     "meeting_schedule",

@@ -18,6 +18,7 @@ from .. import access
 from ..exceptions import AssignmentChanged
 from ..models import Assignment, AuditReport, Candidacy, ProgressMeeting, TransitionRecord
 from . import events
+from .closeout import closeout_open
 from .common import require
 from .drift import audit_report_record_drift, drift_store_on_assignment
 from .flags import flags_close_with
@@ -227,6 +228,7 @@ def assignment_complete(
         )
         _close(assignment, user, "Closed with the assignment (completed).")
         events.transition_performed(record, user)
+        closeout_open(assignment)
     return record
 
 
@@ -239,10 +241,15 @@ def assignment_cancel(
     def check() -> None:
         require(reason, "Give the reason for cancelling the assignment.")
 
+    # Read before the transition moves it: a cancellation after the audit has an outcome
+    # to review and a manager's work to evaluate.
+    reviewable = assignment.state in access.CLOSEOUT_CANCELLED_FROM
     with transaction.atomic():
         record = _perform(assignment, user, "cancel", comment=comment, args=(reason,), check=check)
         _close(assignment, user, "Closed with the assignment (cancelled).")
         events.transition_performed(record, user)
+        if reviewable:
+            closeout_open(assignment)
     return record
 
 

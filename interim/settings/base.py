@@ -272,6 +272,10 @@ GAP_DRIFT_WEIGHTS = env.dict("GAP_DRIFT_WEIGHTS", cast={"value": float}, default
 GAP_DRIFT_WORSENING = env.int("GAP_DRIFT_WORSENING", default=15)
 # A candidacy rated below this needs a written justification to be presented.
 LOW_FIT_RATING = env.int("LOW_FIT_RATING", default=3)
+# A close-out takes its parts this long after it opens; a party whose part is missing is
+# reminded every CLOSEOUT_REMINDER_DAYS meanwhile.
+CLOSEOUT_WINDOW_DAYS = env.int("CLOSEOUT_WINDOW_DAYS", default=30)
+CLOSEOUT_REMINDER_DAYS = env.int("CLOSEOUT_REMINDER_DAYS", default=7)
 
 # --- Celery: the background work ------------------------------------------------------------
 
@@ -349,6 +353,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-commitments": {
         "task": "assignments.tasks.sweep_commitments",
         "schedule": 60 * 60,
+    },
+    # Close-outs still open: remind each party whose part is missing, once per
+    # CLOSEOUT_REMINDER_DAYS. Daily: the period is counted in days.
+    "send-closeout-reminders": {
+        "task": "assignments.tasks.send_closeout_reminders",
+        "schedule": 24 * 60 * 60,
     },
     # Drift computations lost because the broker was down when an audit was submitted
     # or a meeting recorded. Often, because the director waits for that score.

@@ -112,6 +112,8 @@ TABLE = {
     ),
     # The private channel: the client side, even with another hat, learns nothing of it.
     "assignments:channel": ("GET", {"pk"}, [302, 200, 404, 200, 404, 404, 404, 200]),
+    # The close-out opens only when the assignment ends: none yet in this world.
+    "assignments:closeout": ("GET", {"pk"}, [302, 404, 404, 404, 404, 404, 404, 404]),
     # The firm's client list: its directors only (admins keep it in Django admin).
     "firm_clients": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 403]),
     "firm_client_remove": (
