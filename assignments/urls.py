@@ -6,6 +6,7 @@ from .views import (
     channel,
     closeout,
     detail,
+    documents,
     flags,
     lists,
     meetings,
@@ -48,6 +49,8 @@ urlpatterns = [
     path("<int:pk>/plan/new/", plan.action_plan_new, name="plan_new"),
     path("<int:pk>/plan/<int:plan_id>/", plan.action_plan_edit, name="plan_edit"),
     path("<int:pk>/plan/<int:plan_id>/confirm/", plan.action_plan_confirm, name="plan_confirm"),
+    path("<int:pk>/plan/<int:plan_id>/print/", documents.plan_print, name="plan_print"),
+    path("<int:pk>/plan/<int:plan_id>/pdf/", documents.plan_pdf, name="plan_pdf"),
     path(
         "<int:pk>/commitments/<int:commitment_id>/delivered/",
         plan.commitment_delivered,

@@ -88,6 +88,13 @@ TABLE = {
         {"pk", "plan_id"},
         [302, 302, 404, 302, 404, 302, 404, 302],
     ),
+    # The plan as a document: for whoever sees it on the assignment page.
+    "assignments:plan_print": (
+        "GET",
+        {"pk", "plan_id"},
+        [302, 200, 404, 200, 404, 200, 404, 200],
+    ),
+    "assignments:plan_pdf": ("GET", {"pk", "plan_id"}, [302, 200, 404, 200, 404, 200, 404, 200]),
     "assignments:commitment_delivered": (
         "POST",
         {"pk", "commitment_id"},
