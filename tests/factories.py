@@ -245,7 +245,7 @@ class ActionPlanFactory(factory.django.DjangoModelFactory):
 
     assignment = factory.SubFactory(AssignmentFactory)
     status = ActionPlan.Status.CONFIRMED
-    created_by = factory.LazyAttribute(lambda o: o.assignment.director)
+    created_by_id = factory.LazyAttribute(lambda o: o.assignment.director_id)
 
 
 class ClientCommitmentFactory(factory.django.DjangoModelFactory):
@@ -283,7 +283,7 @@ class ClientEvaluationFactory(factory.django.DjangoModelFactory):
     delivery = 4
     posture = 4
     would_engage_again = True
-    by = factory.LazyAttribute(lambda o: o.closeout.assignment.client_contact)
+    by_id = factory.LazyAttribute(lambda o: o.closeout.assignment.client_contact_id)
 
 
 class ManagerEvaluationFactory(factory.django.DjangoModelFactory):
@@ -293,7 +293,7 @@ class ManagerEvaluationFactory(factory.django.DjangoModelFactory):
     closeout = factory.SubFactory(CloseoutFactory)
     commitments_kept = 4
     provider_support = 4
-    by = factory.LazyAttribute(lambda o: o.closeout.assignment.interim_manager)
+    by_id = factory.LazyAttribute(lambda o: o.closeout.assignment.interim_manager_id)
 
 
 def walk_to_completed(walker, outcome="The plan was delivered."):

@@ -42,6 +42,7 @@ from ..models import (
     ProgressMeeting,
     State,
 )
+from .records import firm_mirror
 from .scoping import LONG_TEXTS, firm_assignments, lifecycle_order
 
 # The order in which a director reads open flags: the manager used as a fuse by the
@@ -216,6 +217,7 @@ def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:
         "active_count": figures["active"],
         "average_drift": round(figures["drift"]) if figures["drift"] is not None else None,
         "review_window_days": REVIEW_WINDOW_DAYS,
+        "mirror": firm_mirror(mine, today),
         "reviews_due": reviews["due"],
         "reviews_on_time": reviews["on_time"],
         "reviews_on_time_pct": round(100 * reviews["on_time"] / reviews["due"])

@@ -27,6 +27,7 @@ from ..models import (
     TransitionRecord,
 )
 from .channel import channel_summary
+from .records import candidacy_track_records
 from .scoping import SUMMARY, get_assignment_for_user
 
 
@@ -193,6 +194,8 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
     )
     latest = {r.transition: r for r in records}
     parties = access.parties_of(a, user)
+    candidacies = candidacies_visible_to(user, a)
+    candidacy_track_records(a, user, candidacies)
     context = {
         "assignment": a,
         "can": can,
@@ -203,7 +206,7 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
         if a.state == State.REALIGNMENT and "start_realignment" in latest
         else None,
         "brief": comparison,
-        "candidacies": candidacies_visible_to(user, a),
+        "candidacies": candidacies,
         "shown_report": shown_report,
         "draft_report": draft_report,
         "may_start_report": can["write_audit"]

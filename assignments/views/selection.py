@@ -10,6 +10,7 @@ from .. import access, selectors, services
 from ..exceptions import message_of
 from ..forms import CandidacyAddForm, NegotiationRoundForm, PresentForm, VettingForm
 from ..models import Candidacy
+from ..selectors.records import candidacy_track_record
 from .common import ERRORS, _form_page, _form_view, _posted
 
 
@@ -64,7 +65,7 @@ def candidacy_vet(request, pk, candidacy_id):
         title=f"Vet {c.manager}",
         submit="Save the vetting",
         anchor="#selection",
-        extra={"candidacy": c},
+        extra={"candidacy": c, "track_record": candidacy_track_record(a, request.user, c)},
     )
 
 
