@@ -70,6 +70,8 @@ urlpatterns = [
     path("<int:pk>/flags/<int:flag_id>/resolve/", flags.flag_resolve, name="flag_resolve"),
     path("<int:pk>/channel/", channel.channel, name="channel"),
     path("<int:pk>/closeout/", closeout.closeout, name="closeout"),
+    path("<int:pk>/closeout/print/", documents.closeout_print, name="closeout_print"),
+    path("<int:pk>/closeout/pdf/", documents.closeout_pdf, name="closeout_pdf"),
 ]
 
 notification_patterns = (

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ..constants import Party
 from ..models import ActionPlan, PlanConfirmation
+from .closeout import closeout_context
 from .scoping import get_assignment_for_user, get_child_or_404
 
 
@@ -46,3 +47,16 @@ def plan_document(user: Any, pk: int | str, plan_id: int | str) -> dict[str, Any
 
 def plan_filename(document: dict[str, Any]) -> str:
     return f"action-plan-{document['assignment'].pk}-v{document['plan'].version}.pdf"
+
+
+def closeout_document(user: Any, pk: int | str) -> dict[str, Any]:
+    """The close-out report: exactly what the close-out page shows `user` (`closeout_context`:
+    the director the review, the milestones' final status, the drift and both evaluations;
+    the client and the manager their own evaluation only), and the outcome; 404 where the
+    page is."""
+    a = get_assignment_for_user(user, pk)
+    return {**closeout_context(a, user), "generated_on": timezone.localdate()}
+
+
+def closeout_filename(document: dict[str, Any]) -> str:
+    return f"closeout-report-{document['assignment'].pk}.pdf"

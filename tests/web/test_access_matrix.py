@@ -121,6 +121,9 @@ TABLE = {
     "assignments:channel": ("GET", {"pk"}, [302, 200, 404, 200, 404, 404, 404, 200]),
     # The close-out opens only when the assignment ends: none yet in this world.
     "assignments:closeout": ("GET", {"pk"}, [302, 404, 404, 404, 404, 404, 404, 404]),
+    # Its report, behind the same walls (tests/web/test_documents.py for a closed world).
+    "assignments:closeout_print": ("GET", {"pk"}, [302, 404, 404, 404, 404, 404, 404, 404]),
+    "assignments:closeout_pdf": ("GET", {"pk"}, [302, 404, 404, 404, 404, 404, 404, 404]),
     # The firm's client list: its directors only (admins keep it in Django admin).
     "firm_clients": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 403]),
     "firm_client_remove": (

@@ -312,3 +312,142 @@ def test_a_document_loads_its_stylesheet_through_the_fetcher_only(
     text = pdf_text(client.get(plan_url("plan_pdf", a, plan)))
     assert asked == ["http://testserver/static/css/print.css"]
     assert "Page 1 of 1" in text  # the stylesheet's page counters: it was read
+
+
+# --- The close-out report -----------------------------------------------------------------
+
+REVIEW = "A sound assignment, late on the timeline."
+CAUSE_DETAIL = "The plant's data was held back for weeks."
+CLIENT_COMMENT = "The client says the manager was a steady hand."
+MANAGER_COMMENT = "The manager says the analysts came late."
+
+
+@pytest.fixture
+def closed(walker):
+    """A completed assignment whose close-out has all three parts."""
+    from assignments import services
+    from assignments.drift import DIMENSIONS
+    from assignments.models import Closeout
+
+    a = walker.walk_to("in_progress")
+    services.assignment_complete(assignment=a, user=a.director, outcome="Objectives met.")
+    a.refresh_from_db()
+    closeout = Closeout.objects.select_related("assignment").get(assignment=a)
+    milestones = a.action_plans.get(status="confirmed").milestones.all()
+    services.closeout_review_submit(
+        closeout=closeout,
+        user=a.director,
+        data={
+            "dimensions": {d: ("achieved", f"Fine on {d}.") for d in DIMENSIONS},
+            "milestones": {m.pk: ("partly", "Half done.") for m in milestones},
+            "review": REVIEW,
+            "cause": "information_withheld",
+            "cause_detail": CAUSE_DETAIL,
+        },
+    )
+    services.client_evaluation_submit(
+        closeout=closeout,
+        user=a.client_contact,
+        data={"delivery": 4, "posture": 5, "would_engage_again": True, "comment": CLIENT_COMMENT},
+    )
+    services.manager_evaluation_submit(
+        closeout=closeout,
+        user=a.interim_manager,
+        data={"commitments_kept": 2, "provider_support": 4, "comment": MANAGER_COMMENT},
+    )
+    return a
+
+
+def closeout_url(name, a):
+    return reverse(f"assignments:{name}", args=[a.pk])
+
+
+@pytest.mark.parametrize("role", ["director", "admin"])
+def test_the_providers_closeout_report_has_the_review_and_both_evaluations(
+    role, client, cast, closed
+):
+    client.force_login(cast[role])
+    response = client.get(closeout_url("closeout_pdf", closed))
+    text = pdf_text(response)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="closeout-report-{closed.pk}.pdf"'
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    assert closed.title in text and "Objectives met." in text
+    assert REVIEW in text
+    assert "Information withheld by the client" in text and CAUSE_DETAIL in text
+    assert "Fine on objectives." in text  # the review per dimension
+    assert "Diagnostic" in text and "Partly achieved" in text  # the milestone's final status
+    assert "Gap drift" in text
+    assert CLIENT_COMMENT in text and MANAGER_COMMENT in text
+
+
+def test_the_clients_closeout_report_has_their_evaluation_and_the_outcome_only(
+    client, cast, closed
+):
+    client.force_login(cast["client"])
+    text = pdf_text(client.get(closeout_url("closeout_pdf", closed)))
+    assert "Objectives met." in text and CLIENT_COMMENT in text
+    for hidden in (MANAGER_COMMENT, REVIEW, CAUSE_DETAIL, "Information withheld", "Gap drift"):
+        assert hidden not in text
+    assert "Fine on objectives." not in text and "Partly achieved" not in text
+
+
+def test_the_managers_closeout_report_has_their_evaluation_only(client, cast, closed):
+    client.force_login(cast["manager"])
+    text = pdf_text(client.get(closeout_url("closeout_pdf", closed)))
+    assert "Objectives met." in text and MANAGER_COMMENT in text
+    for hidden in (CLIENT_COMMENT, REVIEW, CAUSE_DETAIL, "Information withheld", "Gap drift"):
+        assert hidden not in text
+    assert "Would engage" not in text
+
+
+def test_the_closeout_print_page_shows_what_the_party_may_see(client, cast, closed):
+    client.force_login(cast["client"])
+    response = client.get(closeout_url("closeout_print", closed))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<link rel="stylesheet" href="/static/css/print.css">' in html
+    assert "style=" not in html and "<script" not in html
+    assert CLIENT_COMMENT in html
+    assert MANAGER_COMMENT not in html and REVIEW not in html
+    assert closeout_url("closeout_pdf", closed) in html
+
+
+def test_a_closeout_report_says_which_parts_are_awaited(client, cast, walker):
+    from assignments import services
+
+    a = walker.walk_to("in_progress")
+    services.assignment_complete(assignment=a, user=a.director, outcome="Objectives met.")
+    client.force_login(cast["director"])
+    text = pdf_text(client.get(closeout_url("closeout_pdf", a)))
+    assert text.count("Not given yet.") == 3
+
+
+@pytest.mark.parametrize("name", ["closeout_print", "closeout_pdf"])
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_outsiders_get_404_for_the_closeout_report(name, role, client, cast, closed):
+    client.force_login(cast[role])
+    assert client.get(closeout_url(name, closed)).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["closeout_print", "closeout_pdf"])
+def test_anonymous_users_are_sent_to_sign_in_for_the_closeout_report(name, client, closed):
+    response = client.get(closeout_url(name, closed))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("name", ["closeout_print", "closeout_pdf"])
+def test_an_assignment_without_a_closeout_has_no_report(name, client, cast, confirmed):
+    a, _ = confirmed
+    client.force_login(cast["director"])
+    assert client.get(closeout_url(name, a)).status_code == 404
+
+
+def test_without_weasyprint_the_closeout_pdf_is_a_503_too(client, cast, closed, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    client.force_login(cast["manager"])
+    response = client.get(closeout_url("closeout_pdf", closed))
+    assert response.status_code == 503
+    assert f'href="{closeout_url("closeout_print", closed)}"' in response.content.decode()
