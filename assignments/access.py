@@ -520,6 +520,12 @@ def can_edit_profile(user: User, pool_firm_ids: set[int]) -> bool:
     return is_admin(user) or director_firm_id(user) in pool_firm_ids
 
 
+def can_manage_pool(user: User, firm_id: int | None) -> bool:
+    """Adding managers to a firm's pool and taking them off it: that firm's directors (an
+    admin, who belongs to no firm, keeps pools in Django admin)."""
+    return firm_id is not None and director_firm_id(user) == firm_id
+
+
 class ProfileView:
     """How much of a manager's profile someone sees."""
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from assignments.health import healthz
 from assignments.urls import notification_patterns
+from assignments.views import pool as pool_views
 from assignments.views.home import home
 from partners import views as partner_views
 
@@ -30,6 +31,11 @@ urlpatterns = [
         partner_views.firm_client_remove,
         name="firm_client_remove",
     ),
+    path("managers/", pool_views.manager_list, name="managers"),
+    path("managers/new/", pool_views.manager_add, name="manager_add"),
+    path("managers/<int:manager_id>/", pool_views.manager_profile, name="manager_profile"),
+    path("managers/<int:manager_id>/edit/", pool_views.manager_edit, name="manager_edit"),
+    path("managers/<int:manager_id>/remove/", pool_views.manager_remove, name="manager_remove"),
     path("assignments/", include("assignments.urls")),
     path("notifications/", include(notification_patterns)),
     path("admin/", admin.site.urls),

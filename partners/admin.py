@@ -23,6 +23,16 @@ class ManagerProfileInline(admin.StackedInline):
     model = ManagerProfile
     extra = 0
     filter_horizontal = ("skills", "firms")
+    fields = (
+        "headline",
+        "cv_summary",
+        "skills",
+        "languages",
+        "countries",
+        "available_from",
+        ("day_rate", "day_rate_max", "currency"),
+        "firms",
+    )
 
 
 class ClientContactInline(admin.StackedInline):
@@ -89,12 +99,27 @@ class DirectorProfileAdmin(admin.ModelAdmin):
 
 @admin.register(ManagerProfile)
 class ManagerProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "headline", "day_rate", "currency", "available_from")
-    list_filter = ("firms", "skills")
-    search_fields = ("user__full_name", "user__email", "headline")
+    list_display = (
+        "user",
+        "headline",
+        "day_rate",
+        "day_rate_max",
+        "currency",
+        "available_from",
+        "languages",
+        "countries",
+    )
+    list_filter = ("firms", "skills", "currency")
+    search_fields = ("user__full_name", "user__email", "headline", "cv_summary")
     list_select_related = ("user",)
     filter_horizontal = ("skills", "firms")
     autocomplete_fields = ("user",)
+    fieldsets = (
+        (None, {"fields": ("user", "headline", "cv_summary", "skills")}),
+        ("Where and when", {"fields": ("languages", "countries", "available_from")}),
+        ("Day rate", {"fields": ("day_rate", "day_rate_max", "currency")}),
+        ("Pools", {"fields": ("firms",)}),
+    )
 
 
 @admin.register(ClientContact)

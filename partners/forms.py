@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
-from .models import User, country_code
-from .validators import single_line
+from .codes import COUNTRIES, LANGUAGES, countries_normalised, languages_normalised
+from .models import Skill, User, country_code
+from .validators import currency_code, currency_normalised, single_line
 
 
 class UserCreationForm(auth_forms.UserCreationForm):
@@ -33,3 +36,174 @@ class FirmClientForm(forms.Form):
         if country:
             country_code(country)
         return country
+
+
+def _clean_currency(value):
+    currency = currency_normalised(value)
+    currency_code(currency)
+    return currency
+
+
+def _money_field(label, *, required, help_text=""):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=9,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text=help_text,
+    )
+
+
+def _by_name(codes):
+    return sorted(codes.items(), key=lambda item: item[1])
+
+
+class PoolFilterForm(forms.Form):
+    """The pool's query string: a search, a skill, a language, a country, a date by which
+    the manager is available."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200, strip=True)
+    skill = forms.ModelChoiceField(
+        queryset=Skill.objects.all(),
+        required=False,
+        empty_label="Any",
+        error_messages={"invalid_choice": "That skill is not known: choose one of the list."},
+    )
+    language = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any"), *_by_name(LANGUAGES)],
+        error_messages={"invalid_choice": "“%(value)s” is not an ISO 639-1 language code."},
+    )
+    country = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any"), *_by_name(COUNTRIES)],
+        error_messages={"invalid_choice": "“%(value)s” is not an ISO 3166 country code."},
+    )
+    available_by = forms.DateField(
+        label="Available by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
+    )
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None:
+            data = data.copy()
+            # Codes as people type them in the address bar: " FR " or "EN".
+            for name, case in (("language", str.lower), ("country", str.upper)):
+                if data.get(name):
+                    data[name] = case(data[name].strip())
+        super().__init__(data, **kwargs)
+
+    def filters(self):
+        """Every parameter's valid value (an invalid one is left out, and shown as an
+        error on the page)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "q": data.get("q", ""),
+            "skill": data.get("skill"),
+            "language": data.get("language", ""),
+            "country": data.get("country", ""),
+            "available_by": data.get("available_by"),
+        }
+
+    def page_number(self):
+        self.is_valid()
+        return self.cleaned_data.get("page") or 1
+
+
+class ManagerAddForm(forms.Form):
+    """A manager for the firm's pool, found by e-mail; the name and the day rate are asked
+    only of someone who has no manager profile yet."""
+
+    email = forms.EmailField(label="E-mail address")
+    full_name = forms.CharField(
+        max_length=150,
+        required=False,
+        validators=[single_line],
+        help_text="Needed for a person new to Interim.",
+    )
+    day_rate = _money_field(
+        "Day rate from", required=False, help_text="Needed for a new manager profile."
+    )
+    currency = forms.CharField(max_length=3, initial="EUR")
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_currency(self):
+        return _clean_currency(self.cleaned_data["currency"])
+
+
+class ManagerProfileForm(forms.Form):
+    """A manager's profile as their firm's directors keep it."""
+
+    headline = forms.CharField(max_length=200, required=False, validators=[single_line])
+    cv_summary = forms.CharField(
+        label="CV summary", required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    new_skills = forms.CharField(
+        label="Other skills",
+        required=False,
+        max_length=500,
+        help_text="Skills not in the list, separated by commas.",
+    )
+    languages = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="ISO 639-1 codes separated by commas, e.g. en, fr, de.",
+    )
+    countries = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Where they work: ISO 3166 codes separated by commas, e.g. FR, BE, CH.",
+    )
+    day_rate = _money_field("Day rate from", required=True)
+    day_rate_max = _money_field(
+        "Day rate up to", required=False, help_text="Leave empty for a single day rate."
+    )
+    currency = forms.CharField(max_length=3)
+    available_from = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
+    )
+
+    def clean_new_skills(self):
+        names = []
+        for part in self.cleaned_data["new_skills"].split(","):
+            name = " ".join(part.split())
+            if not name:
+                continue
+            if len(name) > 100:
+                raise forms.ValidationError("A skill's name has at most 100 characters.")
+            if name.lower() not in {n.lower() for n in names}:
+                names.append(name)
+        return names
+
+    def clean_languages(self):
+        return languages_normalised(self.cleaned_data["languages"])
+
+    def clean_countries(self):
+        return countries_normalised(self.cleaned_data["countries"])
+
+    def clean_currency(self):
+        return _clean_currency(self.cleaned_data["currency"])
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("day_rate"), data.get("day_rate_max")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "day_rate_max", "The day rate up to must be at least the day rate from."
+            )
+        return data

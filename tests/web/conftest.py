@@ -31,4 +31,5 @@ def world(walker, cast):
         "flag_id": flag.pk,
         "notification_id": notification.pk,
         "organisation_id": a.client_id,
+        "manager_id": a.interim_manager_id,
     }

@@ -131,6 +131,15 @@ TABLE = {
         {"organisation_id"},
         [302, 302, 404, 403, 403, 403, 403, 403],
     ),
+    # The manager pool: the firm's directors (every manager for an admin); a pool is added
+    # to and taken from by its firm's directors only.
+    "managers": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 200]),
+    "manager_add": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 403]),
+    # The selected manager's profile: in full for the firm, their own for the manager, as a
+    # candidate for the client it was presented to; unknown to anyone else.
+    "manager_profile": ("GET", {"manager_id"}, [302, 200, 404, 200, 404, 200, 404, 200]),
+    "manager_edit": ("GET", {"manager_id"}, [302, 200, 404, 403, 404, 403, 404, 200]),
+    "manager_remove": ("POST", {"manager_id"}, [302, 302, 404, 403, 404, 403, 404, 403]),
 }
 
 
@@ -156,8 +165,11 @@ TWO_ROLES = {
 
 def expected_for(params, expected):
     found = dict(zip(ROLES, expected, strict=True))
+    # The selected manager's profile is seen as the assignment's client sees it: both
+    # two-role people are contacts of the client it was presented to.
+    about_the_assignment = "pk" in params or "manager_id" in params
     for person, (on_assignment, elsewhere) in TWO_ROLES.items():
-        found[person] = found[on_assignment if "pk" in params else elsewhere]
+        found[person] = found[on_assignment if about_the_assignment else elsewhere]
     return found
 
 
