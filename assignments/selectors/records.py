@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -299,6 +299,8 @@ def firm_mirror(assignments: QuerySet[Assignment], today: date | None = None) ->
     low-fit choices ended beside the others'. One query."""
     today = today or timezone.localdate()
     since = today - timedelta(days=MIRROR_DAYS)
+    # From the start of that day: a bound on the column itself, not on a date cast of it.
+    since_at = timezone.make_aware(datetime.combine(since, time.min))
     low = Q(fit_rating__lt=settings.LOW_FIT_RATING)
     chosen = Q(status=Candidacy.Status.SELECTED)
     state = "assignment__state"
@@ -319,8 +321,7 @@ def firm_mirror(assignments: QuerySet[Assignment], today: date | None = None) ->
         }
     row = Candidacy.objects.filter(
         assignment__in=assignments.values("pk"),
-        presented_at__isnull=False,
-        presented_at__date__gte=since,
+        presented_at__gte=since_at,
     ).aggregate(
         presented=Count("pk"),
         selected=Count("pk", filter=chosen),

@@ -85,7 +85,7 @@ def candidacy_present(request, pk, candidacy_id):
         title=f"Present {c.manager} to the client",
         submit="Present",
         anchor="#selection",
-        extra={"candidacy": c},
+        extra={"candidacy": c, "track_record": candidacy_track_record(a, request.user, c)},
     )
 
 

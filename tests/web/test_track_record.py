@@ -461,3 +461,22 @@ def test_the_mirror_is_empty_without_presentations(client, director):
     client.force_login(director)
     html = client.get("/").content.decode()
     assert "No candidate presented in the last 12 months." in html
+
+
+def test_the_present_page_shows_the_full_record(client, world, walker, director):
+    walker.to_selection()
+    c = walker.ready_candidacy(present=False)
+    client.force_login(director)
+    page = client.get(reverse("assignments:candidacy_present", args=[walker.a.pk, c.pk]))
+    assert page.status_code == 200
+    assert "Carve-out at Brume" in page.content.decode()
+
+
+def test_another_firms_director_sees_only_their_own_mirror(client, pressure, other_director):
+    m = selectors.director_dashboard(other_director)["mirror"]
+    assert (m["presented"], m["selected"], m["low_presented"], m["low_selected"]) == (1, 1, 1, 1)
+
+
+def test_an_admins_mirror_counts_every_firm(pressure, admin_user):
+    m = selectors.director_dashboard(admin_user)["mirror"]
+    assert (m["presented"], m["low_presented"]) == (6, 3)
