@@ -6,11 +6,12 @@ page, the rest as actions on the lists. A row's plain fields are editable exactl
 the service that writes them would accept the admin's write.
 
 - `lifecycle`: assignments, their transitions and their brief;
+- `closeout`: close-outs with their review and evaluations, read-only;
 - `phases`: candidacies, audit reports, action plans, commitments and meetings;
 - `records`: flags, notifications and the history rows (transitions, drift, rounds,
   confirmations, ratings).
 """
 
-from . import lifecycle, phases, records
+from . import closeout, lifecycle, phases, records
 
-__all__ = ["lifecycle", "phases", "records"]
+__all__ = ["closeout", "lifecycle", "phases", "records"]

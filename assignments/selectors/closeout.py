@@ -31,6 +31,10 @@ NO_CLOSEOUT = (
 )
 
 
+class NoCloseout(Http404):
+    """The assignment has no close-out (yet, or ever): a 404 that says why."""
+
+
 def _evaluation(closeout: Closeout, name: str) -> Any:
     try:
         return getattr(closeout, name)
@@ -52,7 +56,7 @@ def closeout_of(assignment: Assignment) -> Closeout:
         .first()
     )
     if closeout is None:
-        raise Http404(NO_CLOSEOUT)
+        raise NoCloseout(NO_CLOSEOUT)
     closeout.assignment = assignment
     return closeout
 
@@ -191,4 +195,29 @@ def _review_context(assignment: Assignment, closeout: Closeout) -> dict[str, Any
             "at_close": closeout.drift_at_close,
             "summary": closeout.drift_summary,
         },
+    }
+
+
+def closeout_card(assignment: Assignment, user: Any, today: date | None = None) -> dict | None:
+    """The assignment page's card: the close-out (None when there is none), and which
+    parts are awaited — every part for the provider, only their own for the others. Reads
+    the close-out and its evaluations selected with the assignment (no query)."""
+    try:
+        closeout = assignment.closeout
+    except Closeout.DoesNotExist:
+        return None
+    if not access.can_see_closeout(assignment, user):
+        return None
+    given = {
+        CloseoutPart.REVIEW: closeout.is_reviewed,
+        CloseoutPart.CLIENT: _evaluation(closeout, "client_evaluation") is not None,
+        CloseoutPart.MANAGER: _evaluation(closeout, "manager_evaluation") is not None,
+    }
+    mine = access.closeout_parts_of(assignment, user)
+    shown = [p for p in CloseoutPart.LABELS if access.can_see_closeout_part(assignment, user, p)]
+    return {
+        "closeout": closeout,
+        "window_open": (today or timezone.localdate()) <= closeout.closes_on,
+        "awaited": [CloseoutPart.LABELS[p] for p in shown if not given[p]],
+        "mine_awaited": [CloseoutPart.LABELS[p] for p in mine if not given[p]],
     }

@@ -27,13 +27,17 @@ from ..models import (
     TransitionRecord,
 )
 from .channel import channel_summary
+from .closeout import closeout_card
 from .records import candidacy_track_records
 from .scoping import SUMMARY, get_assignment_for_user
 
 
 def assignment_page(user: Any, pk: int | str) -> Assignment:
     """The assignment with every record its page shows, prefetched (or 404)."""
-    base = Assignment.objects.prefetch_related(
+    # The close-out's card reads the close-out and whether each evaluation arrived.
+    base = Assignment.objects.select_related(
+        "closeout__client_evaluation", "closeout__manager_evaluation"
+    ).prefetch_related(
         "brief_items",
         Prefetch(
             "candidacies",
@@ -226,6 +230,7 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
         "flags": flags,
         "open_flags": [f for f in flags if f.is_open],
         "channel": channel_summary(a, user),
+        "closeout_card": closeout_card(a, user, today),
         "transitions": access.transition_options(a, user),
         "charts": charts,
         "history": history,

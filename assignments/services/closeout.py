@@ -275,6 +275,7 @@ def client_evaluation_submit(
         locked = _locked(closeout, user, CloseoutPart.CLIENT, today)
         engage = data.get("would_engage_again")
         require(isinstance(engage, bool), "Say whether you would engage this manager again.")
+        assert isinstance(engage, bool)
         evaluation = ClientEvaluation.objects.create(
             closeout=locked,
             delivery=_rating(data.get("delivery"), "the manager's delivery"),
@@ -355,8 +356,8 @@ def closeout_reminders_send(*, today: date | None = None) -> Found:
             continue
         missing = {
             CloseoutPart.REVIEW: c.reviewed_at is None,
-            CloseoutPart.CLIENT: not c.client_given,  # type: ignore[attr-defined]
-            CloseoutPart.MANAGER: not c.manager_given,  # type: ignore[attr-defined]
+            CloseoutPart.CLIENT: not c.client_given,
+            CloseoutPart.MANAGER: not c.manager_given,
         }
         a = c.assignment
         for part, (subject, body) in REMINDED.items():

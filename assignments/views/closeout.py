@@ -10,6 +10,7 @@ from .. import access, selectors, services
 from ..access import CloseoutPart
 from ..exceptions import message_of
 from ..forms_closeout import closeout_form
+from ..selectors.closeout import NoCloseout
 from .common import ERRORS
 
 THANKS = {
@@ -37,7 +38,15 @@ def closeout(request, pk):
     """GET shows the close-out as the user may see it, with the form of their own part
     while it is awaited; POST gives that part."""
     a = selectors.get_assignment_for_user(request.user, pk)
-    context = selectors.closeout_context(a, request.user)
+    try:
+        context = selectors.closeout_context(a, request.user)
+    except NoCloseout as exc:
+        return render(
+            request,
+            "errors/generic.html",
+            {"status": 404, "heading": "No close-out", "message": str(exc)},
+            status=404,
+        )
     forms = {}
     status = 200
     if request.method == "POST":

@@ -13,6 +13,7 @@ from django.utils import timezone
 from zeal import zeal_ignore
 
 from assignments import services
+from assignments.drift import DIMENSIONS
 from assignments.models import (
     AuditReport,
     Candidacy,
@@ -82,7 +83,34 @@ def cancelled(firm, director, manager, admin_user):
 
 
 @pytest.fixture
-def everything(running, selecting, auditing, planning, admin_user):
+def closed_out(firm, director, manager):
+    """Completed, its close-out with every part given."""
+    a = _walked(firm, director, manager, "in_progress")
+    services.assignment_complete(assignment=a, user=director, outcome="Done.")
+    closeout = a.closeout
+    milestones = a.action_plans.get(status="confirmed").milestones.all()
+    services.closeout_review_submit(
+        closeout=closeout,
+        user=director,
+        data={
+            "dimensions": dict.fromkeys(DIMENSIONS, ("achieved", "")),
+            "milestones": {m.pk: ("achieved", "") for m in milestones},
+            "review": "It went well.",
+        },
+    )
+    services.client_evaluation_submit(
+        closeout=closeout,
+        user=a.client_contact,
+        data={"delivery": 4, "posture": 4, "would_engage_again": True},
+    )
+    services.manager_evaluation_submit(
+        closeout=closeout, user=manager, data={"commitments_kept": 3, "provider_support": 4}
+    )
+    return a
+
+
+@pytest.fixture
+def everything(running, selecting, auditing, planning, closed_out, admin_user):
     FlagFactory(assignment=running)
     Notification.objects.create(
         recipient=admin_user, assignment=running, key="test:1", subject="Hello", body="Body."
@@ -608,3 +636,15 @@ def test_admin_refuses_a_client_outside_the_firms_list(admin_client, firm, direc
 def test_who_an_assignment_is_between_cannot_be_changed_in_admin(running, admin_client):
     form = admin_client.get(change_url(running)).context["adminform"].form
     assert not {"firm", "client", "director", "client_contact"} & set(form.fields)
+
+
+def test_a_closeout_is_read_only_in_admin(closed_out, admin_client):
+    closeout = closed_out.closeout
+    page = admin_client.get(change_url(closeout))
+    assert page.status_code == 200
+    assert b"It went well." in page.content
+    model_admin = admin.site._registry[type(closeout)]
+    request = page.wsgi_request
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, closeout)
+    assert not model_admin.has_delete_permission(request, closeout)
