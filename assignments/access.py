@@ -300,6 +300,12 @@ def can_see_opportunities(assignment: Assignment, user: User) -> bool:
     return is_provider_side(assignment, user)
 
 
+def can_see_leads(assignment: Assignment, user: User) -> bool:
+    """The leads its meetings started in the firm's pipeline: the firm's directors (on
+    this assignment) and admins, never the manager."""
+    return is_director_side(assignment, user)
+
+
 def can_see_internal_vetting(assignment: Assignment, user: User) -> bool:
     """Vetting checklist, oversell notes, internal notes and the negotiation rounds."""
     return is_director_side(assignment, user)
@@ -334,6 +340,7 @@ def abilities(assignment: Assignment, user: User) -> dict[str, bool]:
         "see_flags": can_see_flags(assignment, user),
         "see_manager_strain": can_see_manager_strain(assignment, user),
         "see_opportunities": can_see_opportunities(assignment, user),
+        "see_leads": can_see_leads(assignment, user),
         "see_channel": can_see_channel(assignment, user),
         "see_internal_vetting": can_see_internal_vetting(assignment, user),
         "see_unaccepted_audit": can_see_unaccepted_audit(assignment, user),

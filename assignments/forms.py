@@ -142,12 +142,28 @@ class AssignmentCreateForm(forms.Form):
         min_value=1, max_value=365, initial=default_review_cadence, label="Review cadence (days)"
     )
 
-    def __init__(self, *args, contacts, **kwargs):
+    # A won lead of the firm's pipeline that this assignment starts.
+    opportunity = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, contacts, lead=None, client=None, **kwargs):
+        """`lead` (a won opportunity) or `client` (an organisation) pre-fill the form:
+        the client's first contact, and the lead's need as the request."""
         super().__init__(*args, **kwargs)
+        client_id = lead.client_id if lead is not None else getattr(client, "pk", None)
+        if lead is not None:
+            # The assignment a lead starts is for the lead's client.
+            contacts = contacts.filter(client_profile__organisation_id=client_id)
+            self.fields["opportunity"].initial = lead.pk
+            self.fields["summary"].initial = lead.description
         self.fields["client_contact"].queryset = contacts
         self.fields["client_contact"].label_from_instance = lambda u: (
             f"{u.full_name} – {u.client_profile.organisation}"
         )
+        if client_id is not None:
+            first = next(
+                (u for u in contacts if u.client_profile.organisation_id == client_id), None
+            )
+            self.fields["client_contact"].initial = first.pk if first else None
 
 
 class BriefForm(forms.Form):

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     audit,
     brief,
+    business,
     channel,
     closeout,
     detail,
@@ -82,4 +83,16 @@ notification_patterns = (
         path("settings/", notifications.notification_settings, name="settings"),
     ],
     "notifications",
+)
+
+# The firm's pipeline of new business, under /opportunities/.
+opportunity_patterns = (
+    [
+        path("", business.opportunity_list, name="list"),
+        path("new/", business.opportunity_create, name="create"),
+        path("export.csv", business.opportunity_export, name="export"),
+        path("<int:opportunity_id>/", business.opportunity_edit, name="edit"),
+        path("<int:opportunity_id>/start/", business.opportunity_start, name="start"),
+    ],
+    "opportunities",
 )

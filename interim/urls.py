@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from assignments.health import healthz
-from assignments.urls import notification_patterns
+from assignments.urls import notification_patterns, opportunity_patterns
 from assignments.views import pool as pool_views
 from assignments.views.home import home
 from partners import views as partner_views
@@ -38,6 +38,7 @@ urlpatterns = [
     path("managers/<int:manager_id>/remove/", pool_views.manager_remove, name="manager_remove"),
     path("assignments/", include("assignments.urls")),
     path("notifications/", include(notification_patterns)),
+    path("opportunities/", include(opportunity_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),

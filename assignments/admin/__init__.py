@@ -9,9 +9,10 @@ the service that writes them would accept the admin's write.
 - `closeout`: close-outs with their review and evaluations, read-only;
 - `phases`: candidacies, audit reports, action plans, commitments and meetings;
 - `records`: flags, notifications and the history rows (transitions, drift, rounds,
-  confirmations, ratings).
+  confirmations, ratings);
+- `business`: the firms' leads of new business.
 """
 
-from . import closeout, lifecycle, phases, records
+from . import business, closeout, lifecycle, phases, records
 
-__all__ = ["closeout", "lifecycle", "phases", "records"]
+__all__ = ["business", "closeout", "lifecycle", "phases", "records"]

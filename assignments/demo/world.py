@@ -1,6 +1,7 @@
 """The World builder, and the hand-made demo world it builds: every state, every wall."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +14,7 @@ from assignments.models import (
     AuditReport,
     Candidacy,
     ClientCommitment,
+    Opportunity,
     ProgressMeeting,
 )
 
@@ -341,3 +343,52 @@ def _demo_assignments(cast):
     mc = World(director=u["marc.lefevre@demo.test"], client=u["jonas.weber@demo.test"])
     castellan_at_meridian = mc.new(meridian, castellan, "Interim Warehouse Operations Lead")
     mc.to_audit(castellan_at_meridian, u["ravi.menon@demo.test"])
+    _demo_pipeline(
+        cast, director, {"running": running, "late": late, "realign": realign, "done": done}
+    )
+
+
+def _demo_pipeline(cast, director, sources):
+    """The demo firm's pipeline in every status: the leads its meetings noted, moved on as
+    a director would, and one noted directly; the won one is ready to start an assignment."""
+    u = cast["by_email"]
+    _, castellan = cast["clients"]
+    leads = {
+        name: Opportunity.objects.get(source_meeting__assignment=a) for name, a in sources.items()
+    }
+    today = timezone.localdate()
+    moves = {
+        "running": {
+            "status": Opportunity.Status.QUALIFIED,
+            "estimated_value": Decimal("66000"),
+            "currency": "EUR",
+            "next_step": "Send the CFO two treasurer profiles.",
+            "next_step_on": today + timedelta(days=7),
+        },
+        "late": {"next_step": "Ask the plant director when the project is decided."},
+        "realign": {
+            "status": Opportunity.Status.LOST,
+            "estimated_value": Decimal("90000"),
+            "currency": "EUR",
+        },
+        "done": {
+            "status": Opportunity.Status.WON,
+            "estimated_value": Decimal("48000"),
+            "currency": "EUR",
+            "next_step": "Record the assignment and write its brief.",
+        },
+    }
+    for name, data in moves.items():
+        services.opportunity_update(leads[name], director, data)
+    services.opportunity_create(
+        director,
+        {
+            "client": castellan,
+            "description": "Castellan's new warehouse needs an interim logistics director.",
+            "estimated_value": Decimal("54000"),
+            "currency": "GBP",
+            "owner": u["marc.lefevre@demo.test"],
+            "next_step": "Meet the COO at the trade fair.",
+            "next_step_on": today + timedelta(days=14),
+        },
+    )

@@ -37,6 +37,7 @@ from ..models import (
     Candidacy,
     ClientCommitment,
     Flag,
+    Opportunity,
     Party,
     PlanConfirmation,
     ProgressMeeting,
@@ -199,6 +200,12 @@ def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:
         ProgressMeeting.objects.filter(in_scope, status=ProgressMeeting.Status.HELD)
         .exclude(opportunities="")
         .select_related("assignment__client")
+        # The lead each opportunity became, in the same query.
+        .annotate(
+            lead_id=Subquery(
+                Opportunity.objects.filter(source_meeting=OuterRef("pk")).values("pk")[:1]
+            )
+        )
         .order_by("-held_on")[:8]
     )
     reviews = review_punctuality(ProgressMeeting.objects.filter(in_scope), today)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from .. import access
@@ -21,6 +21,7 @@ from ..models import (
     Dimension,
     DriftReading,
     Flag,
+    Opportunity,
     Party,
     PlanConfirmation,
     ProgressMeeting,
@@ -34,6 +35,7 @@ from .scoping import SUMMARY, get_assignment_for_user
 
 def assignment_page(user: Any, pk: int | str) -> Assignment:
     """The assignment with every record its page shows, prefetched (or 404)."""
+    lead_of_meeting = Opportunity.objects.filter(source_meeting=OuterRef("pk")).values("pk")[:1]
     # The close-out's card reads the close-out and whether each evaluation arrived.
     base = Assignment.objects.select_related(
         "closeout__client_evaluation", "closeout__manager_evaluation"
@@ -63,6 +65,8 @@ def assignment_page(user: Any, pk: int | str) -> Assignment:
             "meetings",
             queryset=ProgressMeeting.objects.select_related("recorded_by")
             .prefetch_related("ratings")
+            # The lead a meeting's opportunity became, in the same query.
+            .annotate(lead_id=Subquery(lead_of_meeting))
             .order_by("scheduled_for", "id"),
         ),
         Prefetch("flags", queryset=Flag.objects.select_related("resolved_by")),

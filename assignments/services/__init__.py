@@ -7,6 +7,7 @@ else changes an assignment's state or its records. One module per phase:
 - `brief`, `selection`, `audit`, `plan`, `meetings`: the records of each phase;
 - `flags`, `notifications`: warnings and messages, each recorded once per key;
 - `channel`: the private thread between the director and the manager;
+- `business`: the firm's pipeline of new business (leads from meetings, or noted directly);
 - `closeout`: the close-out of an ended assignment, its parts and their reminders;
 - `drift`: the gap-drift history and the flags it raises;
 - `sweeps`: the periodic reminders and escalations;
@@ -23,6 +24,12 @@ from .audit import (
     audit_report_update,
 )
 from .brief import assignment_check_new, assignment_create, brief_update
+from .business import (
+    opportunity_create,
+    opportunity_from_meeting,
+    opportunity_start_check,
+    opportunity_update,
+)
 from .channel import channel_note_post
 from .closeout import (
     CLOSEOUT_SUBMIT,
@@ -98,4 +105,8 @@ __all__ = [
     "negotiation_round_record",
     "notification_mark_read",
     "notifications_mark_all_read",
+    "opportunity_create",
+    "opportunity_from_meeting",
+    "opportunity_start_check",
+    "opportunity_update",
 ]

@@ -13,7 +13,8 @@ from partners.validators import is_single_line
 
 from .. import access
 from ..exceptions import Refused
-from ..models import Assignment, BriefItem, Dimension, TransitionRecord
+from ..models import Assignment, BriefItem, Dimension, Opportunity, TransitionRecord
+from .business import opportunity_link_assignment
 from .common import require
 from .freshness import dashboard_changed
 
@@ -57,9 +58,11 @@ def assignment_create(
     summary: str = "",
     director: Any = None,
     cadence: int | None = None,
+    opportunity: Opportunity | None = None,
 ) -> Assignment:
     """A director records a new client request; the brief starts empty and the history
-    with the creation."""
+    with the creation. From a won lead (`opportunity`), the lead records the assignment it
+    started, in the same transaction."""
     director = director or user
     assignment_check_new(
         user=user, firm=firm, client=client, client_contact=client_contact, director=director
@@ -89,6 +92,8 @@ def assignment_create(
             by=user if user and user.is_authenticated else None,
             at=assignment.created_at,
         )
+        if opportunity is not None:
+            opportunity_link_assignment(opportunity, assignment, user)
         dashboard_changed(assignment)
     return assignment
 

@@ -20,6 +20,7 @@ from ..models import (
 )
 from . import events
 from .background import enqueue_on_commit
+from .business import opportunity_from_meeting
 from .common import drift_weights, require
 from .drift import drift_store_on_assignment
 from .freshness import dashboard_changed
@@ -180,6 +181,8 @@ def meeting_record(
         # The worker looks at the trend; a sweep catches up if it is lost.
         enqueue_on_commit("check_meeting_drift", locked.pk)
         events.meeting_recorded(locked, user)
+        # New business noted at the meeting becomes a lead of the firm's pipeline.
+        opportunity_from_meeting(locked)
         dashboard_changed(assignment)
     meeting.refresh_from_db()
     return meeting

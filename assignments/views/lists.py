@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 
@@ -13,6 +14,7 @@ from .. import selectors, services
 from ..constants import FlagKind, State
 from ..exceptions import message_of
 from ..forms import AssignmentCreateForm, AssignmentFilterForm
+from ..selectors.business import get_opportunity_for_user
 from .common import _posted
 
 PER_PAGE = 25
@@ -47,6 +49,23 @@ def assignment_list(request):
     )
 
 
+def _prefill(request, firm):
+    """The won lead (`opportunity`) or the client organisation (`client`) a new assignment
+    starts from, as the address or the form carries them: a lead of another firm is 404,
+    a client the firm does not work with is ignored."""
+    data = request.POST if request.method == "POST" else request.GET
+    lead_id, client_id = data.get("opportunity", ""), request.GET.get("client", "")
+    lead = None
+    if lead_id:
+        if not lead_id.isdigit():
+            raise Http404("No such lead.")
+        lead = get_opportunity_for_user(request.user, lead_id)
+        if lead.firm_id != firm.pk:
+            raise Http404("No such lead.")
+    client = firm.clients.filter(pk=client_id).first() if client_id.isdigit() else None
+    return lead, client
+
+
 @login_required
 def assignment_create(request):
     """A director records a client's request for one of the firm's client organisations."""
@@ -56,7 +75,8 @@ def assignment_create(request):
     contacts = User.objects.filter(
         client_profile__organisation__in=profile.firm.clients.all()
     ).select_related("client_profile__organisation")
-    form = AssignmentCreateForm(_posted(request), contacts=contacts)
+    lead, client = _prefill(request, profile.firm)
+    form = AssignmentCreateForm(_posted(request), contacts=contacts, lead=lead, client=client)
     if request.method == "POST" and form.is_valid():
         contact = form.cleaned_data["client_contact"]
         try:
@@ -68,6 +88,7 @@ def assignment_create(request):
                 title=form.cleaned_data["title"],
                 summary=form.cleaned_data["summary"],
                 cadence=form.cleaned_data["review_cadence_days"],
+                opportunity=lead,
             )
         except services.Refused as exc:
             form.add_error(None, message_of(exc))

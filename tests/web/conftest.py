@@ -1,6 +1,6 @@
 import pytest
 
-from assignments.models import Candidacy, Notification
+from assignments.models import Candidacy, Notification, Opportunity
 from tests.factories import FlagFactory
 
 
@@ -31,5 +31,8 @@ def world(walker, cast):
         "flag_id": flag.pk,
         "notification_id": notification.pk,
         "organisation_id": a.client_id,
+        "opportunity_id": Opportunity.objects.create(
+            firm=a.firm, client=a.client, description="A second plant.", owner=a.director
+        ).pk,
         "manager_id": a.interim_manager_id,
     }

@@ -131,6 +131,22 @@ TABLE = {
         {"organisation_id"},
         [302, 302, 404, 403, 403, 403, 403, 403],
     ),
+    # The pipeline of new business: the firm's directors (every firm's for an admin); the
+    # manager and the client are refused the list and learn nothing of a lead. The world's
+    # lead is open: starting an assignment from it is refused with a message.
+    "opportunities:list": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 200]),
+    "opportunities:export": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 200]),
+    "opportunities:create": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 200]),
+    "opportunities:edit": (
+        "GET",
+        {"opportunity_id"},
+        [302, 200, 404, 404, 404, 404, 404, 200],
+    ),
+    "opportunities:start": (
+        "POST",
+        {"opportunity_id"},
+        [302, 302, 404, 404, 404, 404, 404, 403],
+    ),
     # The manager pool: the firm's directors (every manager for an admin); a pool is added
     # to and taken from by its firm's directors only.
     "managers": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 200]),

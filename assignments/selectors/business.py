@@ -1,0 +1,117 @@
+"""The firm's pipeline of new business, as its directors (and admins) read it: the leads
+they may see, filtered, and their estimated value per currency."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from partners.models import ClientOrganisation, ProviderFirm, User
+
+from .. import access
+from ..models import Opportunity
+
+
+def opportunities_for(user: Any) -> QuerySet[Opportunity]:
+    """Every lead `user` may see: their firm's (a director), every firm's (an admin),
+    none (anyone else)."""
+    qs = Opportunity.objects.all()
+    if access.is_admin(user):
+        return qs
+    firm_id = access.director_firm_id(user)
+    return qs.filter(firm_id=firm_id) if firm_id is not None else qs.none()
+
+
+def get_opportunity_for_user(user: Any, pk: int | str) -> Opportunity:
+    """One lead with what its page shows, or 404 for whoever may not manage it."""
+    lead = (
+        opportunities_for(user)
+        .select_related(
+            "firm", "client", "owner", "source_meeting__assignment", "started_assignment"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if lead is None or not access.can_manage_opportunity(user, lead.firm_id):
+        raise Http404("No such lead.")
+    return lead
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def opportunity_list(
+    user: Any,
+    *,
+    status: str | None = None,
+    client: ClientOrganisation | None = None,
+    owner: User | None = None,
+    firm: ProviderFirm | None = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+    q: str = "",
+) -> QuerySet[Opportunity]:
+    """The leads the user sees, filtered (the newest first); `created_to` is inclusive."""
+    qs = opportunities_for(user).select_related(
+        "firm", "client", "owner", "source_meeting__assignment"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if client is not None:
+        qs = qs.filter(client=client)
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    if firm is not None:
+        qs = qs.filter(firm=firm)
+    if created_from is not None:
+        qs = qs.filter(created_at__gte=_day_start(created_from))
+    if created_to is not None:
+        qs = qs.filter(created_at__lt=_day_start(created_to + timedelta(days=1)))
+    q = q.strip()
+    if q:
+        qs = qs.filter(
+            Q(description__icontains=q)
+            | Q(next_step__icontains=q)
+            | Q(client__name__icontains=q)
+            | Q(owner__full_name__icontains=q)
+            | Q(source_meeting__assignment__title__icontains=q)
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+def totals_by_currency(leads: QuerySet[Opportunity]) -> list[dict[str, Any]]:
+    """The estimated value of the leads per currency (never summed across currencies), with
+    how many leads each total counts and how many have no value yet."""
+    return [
+        dict(row)
+        for row in leads.order_by()
+        .values("currency")
+        .annotate(
+            total=Sum("estimated_value"),
+            valued=Count("pk", filter=Q(estimated_value__isnull=False)),
+            n=Count("pk"),
+        )
+        .order_by("currency")
+    ]
+
+
+def pipeline_filter_choices(user: Any) -> dict[str, QuerySet[Any]]:
+    """The clients, owners and firms the user's filters offer: their firm's, or every
+    firm's for an admin."""
+    if access.is_admin(user):
+        return {
+            "clients": ClientOrganisation.objects.order_by("name"),
+            "owners": User.objects.filter(director_profile__isnull=False).order_by("full_name"),
+            "firms": ProviderFirm.objects.order_by("name"),
+        }
+    firm_id = access.director_firm_id(user) or 0
+    return {
+        "clients": ClientOrganisation.objects.filter(provider_firms__pk=firm_id).order_by("name"),
+        "owners": User.objects.filter(director_profile__firm_id=firm_id).order_by("full_name"),
+        "firms": ProviderFirm.objects.none(),
+    }
