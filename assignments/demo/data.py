@@ -32,35 +32,71 @@ PEOPLE = [
         "Thomas Berger",
         [0, 1],
         "manager",
-        {"rate": "1450", "skills": ["Operations", "Turnaround", "Lean manufacturing"]},
+        {
+            "rate": "1450",
+            "rate_max": "1700",
+            "skills": ["Operations", "Turnaround", "Lean manufacturing"],
+            "languages": "en, fr, de",
+            "countries": "FR, DE, CH",
+            "cv": "Twenty years in food and automotive plants; three turnarounds as COO, "
+            "two of them through a merger. Lean black belt.",
+        },
     ),
     (
         "sofia.marin@demo.test",
         "Sofia Marín",
         [0],
         "manager",
-        {"rate": "1200", "skills": ["Supply chain", "Procurement"]},
+        {
+            "rate": "1200",
+            "rate_max": "1400",
+            "skills": ["Supply chain", "Procurement"],
+            "languages": "es, en, fr",
+            "countries": "ES, FR",
+            "cv": "Supply-chain director in retail and consumer goods; rebuilt two "
+            "purchasing departments after carve-outs.",
+        },
     ),
     (
         "elena.rossi@demo.test",
         "Elena Rossi",
         [0],
         "manager",
-        {"rate": "1600", "skills": ["Finance", "M&A"]},
+        {
+            "rate": "1600",
+            "rate_max": "1900",
+            "skills": ["Finance", "M&A"],
+            "languages": "it, en, fr",
+            "countries": "IT, FR, BE",
+            "cv": "CFO of listed and family-owned groups; refinancings, carve-outs and "
+            "post-merger integrations.",
+        },
     ),
     (
         "ravi.menon@demo.test",
         "Ravi Menon",
         [0, 1],
         "manager",
-        {"rate": "1350", "skills": ["IT & ERP", "Operations"]},
+        {
+            "rate": "1350",
+            "skills": ["IT & ERP", "Operations"],
+            "languages": "en",
+            "countries": "GB, DE",
+            "cv": "CIO and programme director: four ERP roll-outs across Europe.",
+        },
     ),
     (
         "hannah.kowalski@demo.test",
         "Hannah Kowalski",
         [1],
         "manager",
-        {"rate": "1100", "skills": ["Human resources", "Sales"]},
+        {
+            "rate": "1100",
+            "skills": ["Human resources", "Sales"],
+            "languages": "pl, en, de",
+            "countries": "PL, DE, GB",
+            "cv": "HR and sales leader in logistics; reorganisations with works councils.",
+        },
     ),
     ("client@demo.test", "Isabelle Moreau", 0, "client", {"title": "Chief Executive"}),
     ("paul.girard@demo.test", "Paul Girard", 0, "client", {"title": "HR Director"}),
@@ -220,6 +256,49 @@ STORIES = {
                 (0, 0, 0, 1, 0, 0),
                 2,
                 1,
+            ),
+        ),
+    },
+    # The demo firm's closed back-stories (assignments.demo.closed).
+    # 11, then aligned: the Dijon plant, a partnership that worked.
+    "dijon": {
+        "audit": (0, 0, 1, 1, 0, 0),
+        "meetings": (
+            Meeting(
+                "Lean programme running on both lines; delivery at 91%.",
+                (0, 0, 0, 1, 0, 0),
+                3,
+                2,
+            ),
+            Meeting(
+                "Delivery at 96%; the successor shadows the manager.",
+                (0, 0, 0, 0, 0, 0),
+                2,
+                1,
+            ),
+        ),
+    },
+    # 50, then worse: the Rennes site, being sold behind the brief.
+    "rennes": {
+        "audit": (1, 2, 0, 3, 2, 1),
+        "meetings": (
+            Meeting(
+                "Half the promised team is missing; the group delays every investment.",
+                (2, 3, 0, 3, 2, 2),
+                5,
+                4,
+            ),
+        ),
+    },
+    # 61: the purchasing programme, and a manager out of her depth.
+    "purchasing": {
+        "audit": (2, 1, 3, 2, 2, 1),
+        "meetings": (
+            Meeting(
+                "Savings at 2% against 9%; direct-materials negotiations stalled.",
+                (3, 1, 3, 2, 2, 2),
+                4,
+                4,
             ),
         ),
     },

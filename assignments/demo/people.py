@@ -56,8 +56,11 @@ def demo_people():
             profile = ManagerProfile.objects.create(
                 user=user,
                 day_rate=Decimal(extra["rate"]),
+                day_rate_max=Decimal(extra["rate_max"]) if "rate_max" in extra else None,
                 currency="EUR",
-                languages="en, fr",
+                languages=extra["languages"],
+                countries=extra["countries"],
+                cv_summary=extra["cv"],
                 headline=f"Interim executive – {', '.join(extra['skills'])}",
                 available_from=timezone.localdate(),
             )

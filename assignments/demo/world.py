@@ -231,6 +231,10 @@ def demo_world_build():
         if Assignment.objects.filter(firm=cast["firms"][0]).exists():
             return cast, False
         _demo_assignments(cast)
+        # The closed back-stories are told with this module's World (hence imported here).
+        from .closed import demo_closeouts
+
+        demo_closeouts(cast)
     return cast, True
 
 
