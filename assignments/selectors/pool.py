@@ -110,6 +110,7 @@ def _presented_to(user: Any, manager_id: int) -> list[Candidacy]:
             "presented_at",
             "assignment",
             "assignment__title",
+            "assignment__state",  # read by the state machine when the row loads
         )
         .order_by("presented_at", "pk")
     )

@@ -567,3 +567,29 @@ def test_a_directors_own_two_hats_do_not_open_another_firms_pool(client, other_f
     client.force_login(both)
     assert client.get(profile_url(ranged)).status_code == 404
     assert client.get(profile_url(both)).context["page"].view == "own"
+
+
+@pytest.mark.parametrize("who", ["director", "client_contact"])
+def test_the_profiles_queries_do_not_grow_with_the_candidacies(
+    client, request, assignment, presented, who
+):
+    def present_again():
+        again = AssignmentFactory(
+            firm=assignment.firm,
+            director=assignment.director,
+            client=assignment.client,
+            client_contact=assignment.client_contact,
+        )
+        walk = Walker(again, presented.manager)
+        walk.to_selection()
+        walk.ready_candidacy()
+
+    client.force_login(request.getfixturevalue(who))
+    url = profile_url(presented.manager)
+    client.get(url)  # the session and the unread count, read once and cached
+    one = _queries(client, url)
+    present_again()
+    present_again()
+    three = _queries(client, url)
+    assert len(client.get(url).context["page"].offers) == (3 if who == "client_contact" else 0)
+    assert one == three
