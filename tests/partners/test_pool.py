@@ -593,3 +593,18 @@ def test_the_profiles_queries_do_not_grow_with_the_candidacies(
     three = _queries(client, url)
     assert len(client.get(url).context["page"].offers) == (3 if who == "client_contact" else 0)
     assert one == three
+
+
+def test_a_manager_finds_their_own_profile_in_the_menu(client, manager, director):
+    client.force_login(manager)
+    assert f'href="{profile_url(manager)}"' in client.get("/").content.decode()
+    client.force_login(director)
+    assert "My manager profile" not in client.get("/").content.decode()
+
+
+def test_only_the_provider_sees_the_managers_e_mail(client, director, client_contact, presented):
+    email = presented.manager.email
+    client.force_login(director)
+    assert email in client.get(profile_url(presented.manager)).content.decode()
+    client.force_login(client_contact)
+    assert email not in client.get(profile_url(presented.manager)).content.decode()
