@@ -83,6 +83,10 @@ READ_ONLY = {
     "notifications:list",
     "assignments:list",
     "assignments:detail",
+    "assignments:plan_print",
+    "assignments:plan_pdf",
+    "assignments:closeout_print",
+    "assignments:closeout_pdf",
 }
 # Django's own sign-in and password forms: they write a session or a password, no record.
 DJANGO_AUTH = {

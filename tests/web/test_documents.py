@@ -265,6 +265,15 @@ def test_the_fetcher_reads_the_sites_static_files_from_disk():
     assert b"@page" in response.read()
 
 
+def test_the_fetcher_reads_collected_files_under_their_hashed_names(settings, tmp_path):
+    """In production `{% static %}` names a file with its hash, which only STATIC_ROOT has."""
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "print.0123abcd.css").write_text("@page { size: A4; }")
+    path = static_file_for("http://testserver/static/css/print.0123abcd.css", ORIGIN)
+    assert path == tmp_path / "css" / "print.0123abcd.css"
+
+
 @pytest.mark.parametrize(
     "url",
     [
