@@ -242,16 +242,19 @@ def test_the_digest_gathers_a_persons_notifications_into_one_email(walker):
         assignment=walker.a, user=walker.director, reason="Scope doubled."
     )
     services.assignment_cancel(assignment=walker.a, user=walker.director, reason="Sold.")
-    assert Notification.objects.filter(recipient=walker.manager).count() == 2
+    # The two pieces of news, and the close-out asking for the manager's evaluation.
+    assert Notification.objects.filter(recipient=walker.manager).count() == 3
     assert send_digests() == {"digests": 2}  # the manager and the client (lifecycle default)
     to_manager = [m for m in mail.outbox if m.to == [walker.manager.email]]
-    assert len(to_manager) == 1 and to_manager[0].body.count("* ") == 2
+    assert len(to_manager) == 1 and to_manager[0].body.count("* ") == 3
 
 
 def test_defaults_email_the_turns_at_once_and_the_news_in_the_digest(walker):
     walker.walk_to("in_progress")
     services.assignment_complete(assignment=walker.a, user=walker.director, outcome="Done.")
-    assert {n.delivery for n in rows()} == {Delivery.DIGEST}
+    # The news of the completion; each party's turn to give their part of the close-out.
+    assert {n.delivery for n in rows(kind=NotificationKind.LIFECYCLE)} == {Delivery.DIGEST}
+    assert {n.delivery for n in rows(kind=NotificationKind.REMINDER)} == {Delivery.IMMEDIATE}
     old = timezone.now() - timedelta(days=8)
     Notification.objects.update(created_at=old)
     assert send_digests() == {"digests": 0}  # a week-old digest item is not sent any more

@@ -74,6 +74,7 @@ POST_ENDPOINTS = {
     "assignments:meeting_missed",
     "assignments:flag_resolve",
     "assignments:channel",
+    "assignments:closeout",
 }
 # Pages that only show.
 READ_ONLY = {
@@ -288,6 +289,21 @@ class Walk:
         self.through_progress()
         self.around()
         self.transition(self.director, "complete", outcome="Finance function rebuilt.")
+        self.post(
+            self.client_contact,
+            self.url("closeout/"),
+            {
+                "part": "client_evaluation",
+                "delivery": 4,
+                "posture": 4,
+                "would_engage_again": "yes",
+            },
+        )
+        self.post(
+            self.manager,
+            self.url("closeout/"),
+            {"part": "manager_evaluation", "commitments_kept": 3, "provider_support": 4},
+        )
         self.post(self.director, "/accounts/logout/")
         self.a.refresh_from_db()
         return self
