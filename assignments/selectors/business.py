@@ -3,12 +3,11 @@ they may see, filtered, and their estimated value per currency."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
 
 from partners.models import ClientOrganisation, ProviderFirm, User
 
@@ -41,10 +40,6 @@ def get_opportunity_for_user(user: Any, pk: int | str) -> Opportunity:
     return lead
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def opportunity_list(
     user: Any,
     *,
@@ -68,10 +63,11 @@ def opportunity_list(
         qs = qs.filter(owner=owner)
     if firm is not None:
         qs = qs.filter(firm=firm)
+    # By the local day of creation, computed by the database: any date typed is a bound.
     if created_from is not None:
-        qs = qs.filter(created_at__gte=_day_start(created_from))
+        qs = qs.filter(created_at__date__gte=created_from)
     if created_to is not None:
-        qs = qs.filter(created_at__lt=_day_start(created_to + timedelta(days=1)))
+        qs = qs.filter(created_at__date__lte=created_to)
     q = q.strip()
     if q:
         qs = qs.filter(

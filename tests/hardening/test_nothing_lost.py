@@ -31,6 +31,7 @@ from assignments.models import (
     ClientCommitment,
     Flag,
     Notification,
+    Opportunity,
     PlanConfirmation,
     ProgressMeeting,
     State,
@@ -75,6 +76,9 @@ POST_ENDPOINTS = {
     "assignments:flag_resolve",
     "assignments:channel",
     "assignments:closeout",
+    "opportunities:create",
+    "opportunities:edit",
+    "opportunities:start",
 }
 # Pages that only show.
 READ_ONLY = {
@@ -88,6 +92,8 @@ READ_ONLY = {
     "assignments:plan_pdf",
     "assignments:closeout_print",
     "assignments:closeout_pdf",
+    "opportunities:list",
+    "opportunities:export",
 }
 # Django's own sign-in and password forms: they write a session or a password, no record.
 DJANGO_AUTH = {
@@ -276,6 +282,17 @@ class Walk:
         self.post(self.client_contact, "/notifications/read-all/")
         self.post(d, "/notifications/settings/", {k.value: "in_app" for k in NotificationKind})
         self.post(d, "/accounts/role/", {"role": "director"})
+        lead = {
+            "client": self.a.client_id,
+            "description": "The group needs a treasurer.",
+            "currency": "EUR",
+            "status": "open",
+            "owner": d.pk,
+        }
+        self.post(d, "/opportunities/new/", lead)
+        noted = Opportunity.objects.get(description=lead["description"])
+        self.post(d, f"/opportunities/{noted.pk}/", lead | {"status": "won"})
+        self.post(d, f"/opportunities/{noted.pk}/start/")
         self.post(
             d,
             "/firm/clients/",

@@ -42,6 +42,7 @@ from assignments.models import (
     Milestone,
     NegotiationRound,
     Notification,
+    Opportunity,
     ProgressMeeting,
 )
 from assignments.services.notifications import notification_email
@@ -596,6 +597,9 @@ def test_every_page_answers_any_query_string_without_500(cast, manager):
         "meeting_id": a.meetings.get().pk,
         "flag_id": flag.pk,
         "organisation_id": a.client_id,
+        "opportunity_id": Opportunity.objects.create(
+            firm=a.firm, client=a.client, description="A lead.", owner=a.director
+        ).pk,
         "notification_id": Notification.objects.create(
             recipient=cast["director"], assignment=a, key="t:1", subject="S", body="B", url="/"
         ).pk,

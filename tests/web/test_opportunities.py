@@ -182,6 +182,13 @@ def test_a_bad_filter_is_left_out_with_a_message(params, client, director, sprea
     assert client.get(EXPORT, params).status_code == 200
 
 
+def test_the_farthest_dates_are_bounds_like_any_other(client, director, spread):
+    client.force_login(director)
+    assert len(listed(client, created_from="0001-01-01", created_to="9999-12-31")) == 5
+    _, rows = exported(client, created_from="0001-01-01", created_to="9999-12-31")
+    assert len(rows) == 6
+
+
 def test_the_list_is_paginated_and_its_queries_do_not_grow(client, assignment, director):
     def cost():
         with CaptureQueriesContext(connection) as queries:
