@@ -55,6 +55,17 @@ def _money_field(label, *, required, help_text=""):
     )
 
 
+def _date_field(label):
+    # A browser's date picker sends and shows ISO 8601, whatever the page's language.
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
+    )
+
+
 def _by_name(codes):
     return sorted(codes.items(), key=lambda item: item[1])
 
@@ -80,12 +91,7 @@ class PoolFilterForm(forms.Form):
         choices=[("", "Any"), *_by_name(COUNTRIES)],
         error_messages={"invalid_choice": "“%(value)s” is not an ISO 3166 country code."},
     )
-    available_by = forms.DateField(
-        label="Available by",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
-    )
+    available_by = _date_field("Available by")
     page = forms.IntegerField(required=False, min_value=1)
 
     def __init__(self, data=None, **kwargs):
@@ -172,11 +178,7 @@ class ManagerProfileForm(forms.Form):
         "Day rate up to", required=False, help_text="Leave empty for a single day rate."
     )
     currency = forms.CharField(max_length=3)
-    available_from = forms.DateField(
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
-    )
+    available_from = _date_field("Available from")
 
     def clean_new_skills(self):
         names = []

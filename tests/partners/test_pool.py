@@ -608,3 +608,12 @@ def test_only_the_provider_sees_the_managers_e_mail(client, director, client_con
     assert email in client.get(profile_url(presented.manager)).content.decode()
     client.force_login(client_contact)
     assert email not in client.get(profile_url(presented.manager)).content.decode()
+
+
+def test_the_edit_form_shows_the_profile_as_it_is(client, director, manager):
+    ManagerProfile.objects.filter(user=manager).update(
+        languages="en, fr", available_from=datetime.date(2027, 2, 1)
+    )
+    client.force_login(director)
+    text = client.get(edit_url(manager)).content.decode()
+    assert 'value="2027-02-01"' in text and 'value="en, fr"' in text
