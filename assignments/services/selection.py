@@ -17,6 +17,7 @@ from ..exceptions import Refused
 from ..models import Assignment, Candidacy, NegotiationRound
 from . import events
 from .common import require
+from .freshness import dashboard_changed
 
 OPEN_CANDIDACY = (Candidacy.Status.SHORTLISTED, Candidacy.Status.PRESENTED)
 
@@ -64,6 +65,8 @@ def candidacy_vet(*, candidacy: Candidacy, user: Any, **fields: Any) -> Candidac
     except ValidationError as exc:
         raise Refused(" ".join(exc.messages)) from exc
     candidacy.save()
+    if candidacy.presented_at is not None:
+        dashboard_changed(candidacy.assignment)  # the mirror counts its fit rating
     return candidacy
 
 
@@ -106,6 +109,7 @@ def candidacy_present(*, candidacy: Candidacy, user: Any, justification: str = "
     candidacy.presented_at = timezone.now()
     candidacy.low_fit_justification = justification
     candidacy.save(update_fields=["status", "presented_at", "low_fit_justification"])
+    dashboard_changed(candidacy.assignment)  # the mirror counts the presentations
     events.candidate_presented(candidacy, user)
     return candidacy
 

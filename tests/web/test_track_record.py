@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assignments import selectors
+from assignments import selectors, services
 from assignments.constants import State
 from assignments.models import ActionPlan, Assignment, Candidacy
 from assignments.models.closeout import Achievement, Cause, Closeout
@@ -480,3 +480,22 @@ def test_another_firms_director_sees_only_their_own_mirror(client, pressure, oth
 def test_an_admins_mirror_counts_every_firm(pressure, admin_user):
     m = selectors.director_dashboard(admin_user)["mirror"]
     assert (m["presented"], m["low_presented"]) == (6, 3)
+
+
+def test_presenting_a_candidate_moves_the_mirror(
+    client, walker, director, django_capture_on_commit_callbacks
+):
+    walker.to_selection()
+    c = walker.ready_candidacy(present=False)
+    client.force_login(director)
+    assert "No candidate presented in the last 12 months." in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.candidacy_present(candidacy=c, user=director)
+    html = client.get("/").content.decode()
+    assert "<strong>1</strong> candidate presented" in html
+
+
+def test_a_director_who_is_the_client_here_sees_no_record(client, in_selection, cast):
+    a, _ = in_selection
+    html = detail(client, cast["director_and_client"], a)
+    assert "data-track-record" not in html
