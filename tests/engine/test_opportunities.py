@@ -3,18 +3,20 @@ told, leads noted and moved on under the firm's rules, and a won lead starts one
 assignment."""
 
 import importlib
+import io
 from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from assignments import services
 from assignments.constants import NotificationKind
 from assignments.models import Assignment, Dimension, Notification, Opportunity, ProgressMeeting
-from partners.models import ProviderFirm
+from partners.models import ProviderFirm, User
 from tests.factories import AssignmentFactory, ClientOrganisationFactory, DirectorFactory
 
 NEED = "A second site needs a plant manager."
@@ -272,3 +274,20 @@ def test_another_firm_cannot_start_an_assignment_from_a_lead(lead, director, oth
     services.opportunity_update(lead, director, {"status": Opportunity.Status.WON})
     with pytest.raises(PermissionDenied):
         services.opportunity_start_check(lead, other_director)
+
+
+# --- The demo world ---------------------------------------------------------------------------
+
+
+def test_the_demo_firm_has_leads_in_every_status_and_seeding_again_adds_none(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    firm = User.objects.get(email="director@demo.test").director_profile.firm
+    leads = Opportunity.objects.filter(firm=firm)
+    assert set(leads.values_list("status", flat=True)) == set(Opportunity.Status.values)
+    assert leads.filter(source_meeting__isnull=False).count() >= 4
+    won = leads.get(status=Opportunity.Status.WON)
+    assert won.started_assignment is None and won.closed_at is not None  # ready to start
+    count = Opportunity.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Opportunity.objects.count() == count
+    assert not Notification.objects.exists()

@@ -469,3 +469,17 @@ def test_directors_have_the_pipeline_in_the_navigation(client, cast):
     for who in ("manager", "client"):
         client.force_login(cast[who])
         assert f'href="{LIST}"' not in client.get("/").content.decode()
+
+
+def test_an_admin_notes_a_lead_for_the_firm_they_choose(client, assignment, admin_user, director):
+    client.force_login(admin_user)
+    data = {
+        "firm": assignment.firm_id,
+        "client": assignment.client_id,
+        "description": "Noted by the operators.",
+        "currency": "EUR",
+        "status": "open",
+        "owner": director.pk,
+    }
+    assert client.post(reverse("opportunities:create"), data).status_code == 302
+    assert Opportunity.objects.get().firm_id == assignment.firm_id
