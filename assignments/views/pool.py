@@ -110,6 +110,8 @@ def _added_message(added):
         )
     if added.outcome == services.Added.NEW_PROFILE:
         return f"{name} is now an interim manager in your firm's pool. Now complete their profile."
+    if not added.other_pools:
+        return f"{name} is in your firm's pool."
     pools = "another firm's pool" if added.other_pools == 1 else "other firms' pools"
     return (
         f"{name} is in your firm's pool. Their profile is shared with {pools}: "

@@ -617,3 +617,11 @@ def test_the_edit_form_shows_the_profile_as_it_is(client, director, manager):
     client.force_login(director)
     text = client.get(edit_url(manager)).content.decode()
     assert 'value="2027-02-01"' in text and 'value="en, fr"' in text
+
+
+def test_a_profile_in_no_pool_joins_without_talk_of_sharing(client, director, firm):
+    loose = ManagerFactory(user__full_name="Lou Loose")
+    client.force_login(director)
+    response = client.post(reverse("manager_add"), {"email": loose.user.email, "currency": "EUR"})
+    assert list(loose.firms.all()) == [firm]
+    assert str(next(iter(response.wsgi_request._messages))) == "Lou Loose is in your firm's pool."
