@@ -42,10 +42,14 @@ def _share(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def _rounded(value: float | None, digits: int = 0) -> float | int | None:
-    if value is None:
-        return None
-    return round(value, digits) if digits else round(value)
+def _tenths(value: float | None) -> float | None:
+    """An average rating to one decimal (4.3/5)."""
+    return None if value is None else round(value, 1)
+
+
+def _whole(value: float | None) -> int | None:
+    """An average drift to a whole point, as drift is scored."""
+    return None if value is None else round(value)
 
 
 @dataclass
@@ -173,10 +177,10 @@ def track_records(
         r = records[row["interim_manager_id"]]
         r.assignment_count, r.completed, r.cancelled = row["n"], row["completed"], row["cancelled"]
         r.evaluations, r.would_engage_again = row["evaluations"], row["again"]
-        r.average_delivery = _rounded(row["delivery"], 1)
-        r.average_posture = _rounded(row["posture"], 1)
-        r.average_drift_at_audit = _rounded(row["drift_audit"])  # type: ignore[assignment]
-        r.average_drift_at_close = _rounded(row["drift_close"])  # type: ignore[assignment]
+        r.average_delivery = _tenths(row["delivery"])
+        r.average_posture = _tenths(row["posture"])
+        r.average_drift_at_audit = _whole(row["drift_audit"])
+        r.average_drift_at_close = _whole(row["drift_close"])
     commitments = (
         _binding_commitments(past)
         .values(manager=F("plan__assignment__interim_manager_id"))
@@ -340,7 +344,7 @@ def firm_mirror(assignments: QuerySet[Assignment], today: date | None = None) ->
                 "completed": row[f"{name}_completed"],
                 "cancelled": row[f"{name}_cancelled"],
                 "running": row[f"{name}_running"],
-                "delivery": _rounded(row[f"{name}_delivery"], 1),
+                "delivery": _tenths(row[f"{name}_delivery"]),
                 "evaluations": row[f"{name}_evaluations"],
                 "reviewed": row[f"{name}_reviewed"],
                 "wrong_person": row[f"{name}_wrong_person"],
