@@ -44,6 +44,9 @@ def test_the_directors_pages_break_no_rule(sign_in, demo):
     page.goto("/assignments/?state=in_progress")
     page.locator("table a[href^='/assignments/']").first.click()
     page.wait_for_load_state("load")
+    page.goto("/opportunities/")
+    page.locator("table a[href^='/opportunities/']").first.click()
+    page.wait_for_load_state("load")
     page.goto("/notifications/")
     # htmx is loaded and at work, with its inline indicator style turned off.
     assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
