@@ -30,7 +30,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 TESTS = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # The demo world walks each assignment through the services one step at a time, as people
 # would (seed_demo, the Walker): its loops are the script, not an N+1 to fix.
-WORLD = os.path.join(os.path.dirname(TESTS.rstrip(os.sep)), "assignments", "demo", "world.py")
+DEMO = os.path.join(os.path.dirname(TESTS.rstrip(os.sep)), "assignments", "demo")
+WORLD = {os.path.join(DEMO, "world.py"), os.path.join(DEMO, "closed.py")}
 
 
 # Frames that only carry out a load: the ORM's and zeal's own.
@@ -60,7 +61,7 @@ def _notify_by_call_path(self, model, field, instance_key):
     if not context.enabled:
         return
     path = get_stack()[1:]  # this function's own frame left out
-    if any(filename == WORLD for filename, _, _ in path):
+    if any(filename in WORLD for filename, _, _ in path):
         return
     # The entry frame is kept alive by the key, so its id is never reused within a test.
     calls = context.calls[(model, field, _entry(), *path)]

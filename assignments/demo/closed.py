@@ -19,6 +19,7 @@ from assignments.models import (
     ClientEvaluation,
     Closeout,
     ManagerEvaluation,
+    Milestone,
     TransitionRecord,
 )
 from assignments.services.closeout import last_confirmed_plan
@@ -103,14 +104,25 @@ def demo_closeouts(cast):
     world = World(director=u["director@demo.test"], client=u["client@demo.test"])
     meridian = cast["firms"][0]
     aurelia = cast["clients"][0]
-    for ending in ENDINGS:
-        _ended(world, meridian, aurelia, u, ending)
+    ended = {_end(world, meridian, aurelia, u, ending): ending for ending in ENDINGS}
     done = Assignment.objects.get(firm=meridian, title="Interim CEO – family succession")
-    closeout = done.closeout
-    _review(closeout, world.director, _just_ended_review())
+    closeouts = {
+        c.assignment_id: c
+        for c in Closeout.objects.filter(assignment__in=[*ended, done]).select_related(
+            "assignment__interim_manager"
+        )
+    }
+    milestones = _last_confirmed_milestones(closeouts.values())
+    for a, ending in ended.items():
+        closeout = closeouts[a.pk]
+        _review(closeout, world.director, ending, milestones[a.pk])
+        _evaluations(closeout, world.client, ending)
+        _date_back(a, closeout, a.ended_on)
+    closeout = closeouts[done.pk]
+    _review(closeout, world.director, JUST_ENDED, milestones[done.pk])
     services.manager_evaluation_submit(
         closeout=closeout,
-        user=done.interim_manager,
+        user=closeout.assignment.interim_manager,
         data={
             "commitments_kept": 4,
             "provider_support": 5,
@@ -119,22 +131,22 @@ def demo_closeouts(cast):
     )
 
 
-def _just_ended_review():
-    return Ending(
-        title="",
-        manager="",
-        days_ago=0,
-        story="done",
-        results=(ACHIEVED, ACHIEVED, PARTLY, ACHIEVED, ACHIEVED, ACHIEVED),
-        review="The succession is in place; the skills dimension only partly, as the new CEO "
-        "still leans on the family for the export side.",
-    )
+JUST_ENDED = Ending(
+    title="Interim CEO – family succession",
+    manager="manager@demo.test",
+    days_ago=0,
+    story="done",
+    results=(ACHIEVED, ACHIEVED, PARTLY, ACHIEVED, ACHIEVED, ACHIEVED),
+    review="The succession is in place; the skills dimension only partly, as the new CEO "
+    "still leans on the family for the export side.",
+)
 
 
-def _ended(world, firm, client_org, u, ending):
+def _end(world, firm, client_org, u, ending):
+    """Run one back-story to its end (its commitments kept or not); the assignment, with
+    the day it ended as `ended_on`."""
     manager = u[ending.manager]
-    today = timezone.localdate()
-    ended_on = today - timedelta(days=ending.days_ago)
+    ended_on = timezone.localdate() - timedelta(days=ending.days_ago)
     a = world.new(firm, client_org, ending.title)
     world.to_in_progress(a, manager, **_story(ending.story), next_due=working_day_before(ended_on))
     if ending.low_fit:
@@ -151,33 +163,21 @@ def _ended(world, firm, client_org, u, ending):
         services.assignment_complete(assignment=a, user=world.director, outcome=ending.outcome)
     else:
         services.assignment_cancel(assignment=a, user=world.director, reason=ending.cancel_reason)
-    closeout = a.closeout
-    _review(closeout, world.director, ending)
-    if ending.client:
-        delivery, posture, again, comment = ending.client
-        services.client_evaluation_submit(
-            closeout=closeout,
-            user=world.client,
-            data={
-                "delivery": delivery,
-                "posture": posture,
-                "would_engage_again": again,
-                "comment": comment,
-            },
-        )
-    if ending.manager_view:
-        kept_score, support, comment = ending.manager_view
-        services.manager_evaluation_submit(
-            closeout=closeout,
-            user=manager,
-            data={"commitments_kept": kept_score, "provider_support": support, "comment": comment},
-        )
-    _date_back(a, closeout, ended_on)
+    a.ended_on = ended_on
+    return a
 
 
-def _review(closeout, director, ending):
-    plan = last_confirmed_plan(closeout.assignment)
-    milestones = list(plan.milestones.all()) if plan else []
+def _last_confirmed_milestones(closeouts):
+    """Each assignment's milestones of its last confirmed plan, read at once."""
+    plans = {c.assignment_id: last_confirmed_plan(c.assignment) for c in closeouts}
+    found = {pk: [] for pk in plans}
+    by_plan = {p.pk: pk for pk, p in plans.items() if p is not None}
+    for m in Milestone.objects.filter(plan__in=by_plan).order_by("due_date", "pk"):
+        found[by_plan[m.plan_id]].append(m)
+    return found
+
+
+def _review(closeout, director, ending, milestones):
     good = ending.results.count(ACHIEVED) >= 4
     services.closeout_review_submit(
         closeout=closeout,
@@ -195,6 +195,28 @@ def _review(closeout, director, ending):
             "cause_detail": ending.cause_detail,
         },
     )
+
+
+def _evaluations(closeout, client, ending):
+    if ending.client:
+        delivery, posture, again, comment = ending.client
+        services.client_evaluation_submit(
+            closeout=closeout,
+            user=client,
+            data={
+                "delivery": delivery,
+                "posture": posture,
+                "would_engage_again": again,
+                "comment": comment,
+            },
+        )
+    if ending.manager_view:
+        kept, support, comment = ending.manager_view
+        services.manager_evaluation_submit(
+            closeout=closeout,
+            user=closeout.assignment.interim_manager,
+            data={"commitments_kept": kept, "provider_support": support, "comment": comment},
+        )
 
 
 def _date_back(a, closeout, ended_on):

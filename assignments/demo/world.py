@@ -4,7 +4,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from assignments import services
@@ -27,7 +26,6 @@ from .data import (
     VETTING,
     findings_at,
 )
-from .people import demo_people
 
 SATURDAY = 5
 
@@ -221,24 +219,7 @@ def _story(name):
     return {"findings": findings_at(story["audit"]), "meetings": story.get("meetings", ())}
 
 
-def demo_world_build():
-    """Get or create the demo cast and, unless present, its hand-made assignments.
-
-    Returns the cast and whether the assignments were built now.
-    """
-    with transaction.atomic():
-        cast = demo_people()
-        if Assignment.objects.filter(firm=cast["firms"][0]).exists():
-            return cast, False
-        _demo_assignments(cast)
-        # The closed back-stories are told with this module's World (hence imported here).
-        from .closed import demo_closeouts
-
-        demo_closeouts(cast)
-    return cast, True
-
-
-def _demo_assignments(cast):
+def demo_assignments(cast):
     """Every state for the demo director and the demo client, and the other side's walls."""
     u = cast["by_email"]
     meridian, northbridge = cast["firms"]

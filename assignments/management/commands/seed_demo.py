@@ -5,9 +5,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from assignments.demo.build import demo_world_build
 from assignments.demo.data import PASSWORD
 from assignments.demo.scale import demo_world_scale
-from assignments.demo.world import demo_world_build
 from assignments.services import events
 
 
