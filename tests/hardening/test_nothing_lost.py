@@ -39,7 +39,7 @@ from assignments.models import (
 )
 from assignments.selectors.dashboards import director_dashboard, review_punctuality
 from assignments.services.sweeps import latest_meetings_sweep, review_reminders_send
-from partners.models import ProviderFirm
+from partners.models import ProviderFirm, User
 from tests.conftest import IN_CI
 from tests.web.test_access_matrix import url_names
 
@@ -79,6 +79,9 @@ POST_ENDPOINTS = {
     "opportunities:create",
     "opportunities:edit",
     "opportunities:start",
+    "manager_add",
+    "manager_edit",
+    "manager_remove",
 }
 # Pages that only show.
 READ_ONLY = {
@@ -94,6 +97,8 @@ READ_ONLY = {
     "assignments:closeout_pdf",
     "opportunities:list",
     "opportunities:export",
+    "managers",
+    "manager_profile",
 }
 # Django's own sign-in and password forms: they write a session or a password, no record.
 DJANGO_AUTH = {
@@ -115,6 +120,9 @@ MAY_REMOVE = {
         "assignments.planconfirmation",
     },
     "firm_client_remove": {"partners.providerfirm_clients"},
+    # A profile's skills are the ones it was last given; leaving a pool unlinks it.
+    "manager_edit": {"partners.managerprofile_skills"},
+    "manager_remove": {"partners.managerprofile_firms"},
 }
 
 
@@ -264,7 +272,7 @@ class Walk:
 
     def around(self):
         """The posts outside an assignment's phases: another assignment, created and
-        cancelled; notifications; role; the firm's client list."""
+        cancelled; notifications; role; the firm's client list and its pool of managers."""
         d = self.director
         self.post(
             d,
@@ -299,6 +307,13 @@ class Walk:
             {"name": "Harbour Logistics", "sector": "Logistics", "country": "FR"},
         )
         self.post(d, f"/firm/clients/{self.a.client_id}/remove/")
+        newcomer = {"email": "nina.new@example.test", "full_name": "Nina New"}
+        self.post(d, "/managers/new/", newcomer | {"day_rate": "1100", "currency": "EUR"})
+        nina = User.objects.get(email=newcomer["email"])
+        profile = {"new_skills": "Treasury", "day_rate": "1100", "currency": "EUR"}
+        self.post(d, f"/managers/{nina.pk}/edit/", profile)
+        self.post(d, f"/managers/{nina.pk}/edit/", profile | {"new_skills": "Tax"})
+        self.post(d, f"/managers/{nina.pk}/remove/")
 
     def everything(self):
         self.through_selection()
@@ -429,6 +444,8 @@ def assert_no_post_deleted_a_record(walked):
     assert {(name, label) for name, label, _ in walked.removed} >= {
         ("assignments:plan_edit", "assignments.planconfirmation"),
         ("firm_client_remove", "partners.providerfirm_clients"),
+        ("manager_edit", "partners.managerprofile_skills"),
+        ("manager_remove", "partners.managerprofile_firms"),
     }
 
 

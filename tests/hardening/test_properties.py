@@ -46,6 +46,7 @@ from assignments.models import (
     ProgressMeeting,
 )
 from assignments.services.notifications import notification_email
+from partners.models import Skill
 from tests.factories import AssignmentFactory, FlagFactory, Walker
 
 # --- What is posted -------------------------------------------------------------------------
@@ -539,10 +540,52 @@ def test_flags_channel_and_notification_forms_never_answer_500_nor_half_write(ca
     post_family("flags, channel and notifications", signed_in(cast), endpoints)
 
 
+def test_pool_forms_never_answer_500_nor_half_write(cast, manager):
+    skills = [Skill.objects.create(name=name).pk for name in ("Lean", "Treasury")]
+    codes = ["en, fr", " EN;de ", "english", "xx", "fr,,fr"]
+    countries = ["FR, BE", "fr be", "France", "ZZ", "FRA"]
+    currencies = ["EUR", " chf", "XTS", "EURO", ""]
+    endpoints = [
+        (
+            "director",
+            reverse("manager_add"),
+            {"email": "nina.new@example.test", "full_name": "Nina New", "day_rate": "1100"}
+            | {"currency": "EUR"},
+            {
+                "email": choices([manager.email, manager.email.upper(), "not-an-e-mail"]),
+                "full_name": texts,
+                "day_rate": decimals(),
+                "currency": choices(currencies),
+            },
+        ),
+        (
+            "director",
+            reverse("manager_edit", args=[manager.pk]),
+            {"headline": "CFO", "languages": "en", "countries": "FR", "day_rate": "1100"}
+            | {"day_rate_max": "1400", "currency": "EUR", "skills": str(skills[0])},
+            {
+                "headline": texts,
+                "cv_summary": texts,
+                "skills": several(ids(skills)),
+                "new_skills": texts,
+                "languages": choices(codes),
+                "countries": choices(countries),
+                "day_rate": decimals(),
+                "day_rate_max": decimals(),
+                "currency": choices(currencies),
+                "available_from": dates(),
+            },
+        ),
+        ("director", reverse("manager_remove", args=[manager.pk]), {}, {}),
+    ]
+    post_family("manager pool", signed_in(cast), endpoints)
+
+
 # --- Every page, any query string ---------------------------------------------------------------
 
 QUERY_KEYS = ["q", "state", "client", "manager", "director", "flag", "sort", "page", "unread"]
 QUERY_KEYS += ["follow", "next", "o", "p", "e", "all", "_changelist_filters", "state__exact"]
+QUERY_KEYS += ["skill", "language", "country", "available_by"]
 RAW_QUERIES = [
     "q=%00",
     "q=a%00b",
@@ -603,6 +646,7 @@ def test_every_page_answers_any_query_string_without_500(cast, manager):
         "notification_id": Notification.objects.create(
             recipient=cast["director"], assignment=a, key="t:1", subject="S", body="B", url="/"
         ).pk,
+        "manager_id": a.interim_manager_id,
         "uidb64": "MQ",
         "token": "bad-token",
         "name": "complete",
