@@ -18,6 +18,7 @@ from tests.factories import (
     DirectorFactory,
     ManagerFactory,
     Walker,
+    walk_to_completed,
 )
 
 LIST = "/managers/"
@@ -625,3 +626,12 @@ def test_a_profile_in_no_pool_joins_without_talk_of_sharing(client, director, fi
     response = client.post(reverse("manager_add"), {"email": loose.user.email, "currency": "EUR"})
     assert list(loose.firms.all()) == [firm]
     assert str(next(iter(response.wsgi_request._messages))) == "Lou Loose is in your firm's pool."
+
+
+def test_the_track_record_shows_the_firms_past_assignments(client, director, walker):
+    walk_to_completed(walker)
+    client.force_login(director)
+    text = client.get(profile_url(walker.manager)).content.decode()
+    assert 'id="track-record"' in text and walker.a.title in text
+    client.force_login(walker.manager)
+    assert walker.a.title not in client.get(profile_url(walker.manager)).content.decode()
