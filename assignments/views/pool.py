@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,6 +16,7 @@ from partners.forms import ManagerAddForm, ManagerProfileForm, PoolFilterForm
 
 from .. import access
 from ..exceptions import message_of
+from ..selectors import get_assignment_for_user
 from ..selectors import pool as selectors
 from ..selectors.records import track_record_for
 from ..services import pool as services
@@ -30,21 +32,47 @@ def manager_list(request):
         raise PermissionDenied("Only assignment directors have a pool of managers.")
     form = PoolFilterForm(request.GET)
     filters = form.filters()
+    shortlisting = _shortlisting_for(request)
     profiles = selectors.pool_list(request.user, **filters)
+    if shortlisting:
+        # Shortlisting draws on the assignment's own firm's pool (an admin's list is all).
+        profiles = profiles.filter(firms=shortlisting["assignment"].firm_id)
     page = Paginator(profiles, PER_PAGE).get_page(form.page_number())
     current = {k: getattr(v, "pk", v) for k, v in filters.items()}
     query = urlencode({k: v for k, v in current.items() if v not in (None, "")})
+    filtered = bool(query)
+    if shortlisting:
+        query = urlencode({"for": shortlisting["assignment"].pk}) + (f"&{query}" if query else "")
     firm_id = access.director_firm_id(request.user)
     context = {
         "form": form,
         "page": page,
         "rows": [_row(p) for p in page],
         "query": query,
-        "filtered": bool(query),
+        "filtered": filtered,
+        "shortlisting": shortlisting,
         "is_admin": access.is_admin(request.user),
         "can_add": access.can_manage_pool(request.user, firm_id),
     }
     return render(request, "managers/list.html", context, status=400 if form.errors else 200)
+
+
+def _shortlisting_for(request):
+    """The assignment the list is searched for (`?for=<id>`), when its viewer may shortlist
+    on it now: each row then offers to shortlist, or says the manager is a candidate already.
+    An assignment the viewer may not see is as unknown as a missing one (404)."""
+    wanted = request.GET.get("for", "")
+    if not wanted:
+        return None
+    if not wanted.isdigit():
+        raise Http404("No such assignment.")
+    a = get_assignment_for_user(request.user, int(wanted))
+    if not access.can_shortlist(a, request.user):
+        return None
+    return {
+        "assignment": a,
+        "candidates": set(a.candidacies.values_list("manager_id", flat=True)),
+    }
 
 
 def _row(profile):

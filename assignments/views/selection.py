@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from partners.models import User
 
@@ -42,7 +43,13 @@ def candidacy_add(request, pk):
             messages.success(request, f"{c.manager} shortlisted: now vet the candidacy.")
             return redirect("assignments:candidacy_vet", pk=a.pk, candidacy_id=c.pk)
     return _form_page(
-        request, a, form, title="Shortlist a manager", submit="Shortlist", anchor="#selection"
+        request,
+        a,
+        form,
+        title="Shortlist a manager",
+        submit="Shortlist",
+        anchor="#selection",
+        extra={"pool_search_url": f"{reverse('managers')}?for={a.pk}"},
     )
 
 
