@@ -460,3 +460,10 @@ def test_without_weasyprint_the_closeout_pdf_is_a_503_too(client, cast, closed, 
     response = client.get(closeout_url("closeout_pdf", closed))
     assert response.status_code == 503
     assert f'href="{closeout_url("closeout_print", closed)}"' in response.content.decode()
+
+
+def test_the_closeout_page_links_to_its_print_page_and_pdf(client, cast, closed):
+    client.force_login(cast["client"])
+    page = client.get(reverse("assignments:closeout", args=[closed.pk])).content.decode()
+    assert closeout_url("closeout_print", closed) in page
+    assert closeout_url("closeout_pdf", closed) in page
