@@ -13,6 +13,7 @@ from assignments.models import (
     Assignment,
     AuditReport,
     Candidacy,
+    Opportunity,
     ProgressMeeting,
     State,
 )
@@ -74,6 +75,15 @@ def reachable_pages():
     )
     a = "/assignments"
     every_state = [f"{a}/{pk}/" for pk in by_state.values()]
+    # The close-out just opened (the client's part awaited) and one long closed.
+    just_ended = own.get(title="Interim CEO – family succession").pk
+    long_closed = own.get(title="Interim Operations Director – Dijon plant").pk
+    confirmed = ActionPlan.objects.filter(
+        assignment_id=running, status=ActionPlan.Status.CONFIRMED
+    ).first()
+    thomas = User.objects.get(email="manager@demo.test").pk
+    sofia = User.objects.get(email="sofia.marin@demo.test").pk
+    lead = Opportunity.objects.filter(firm=director.director_profile.firm).first().pk
     managed = [
         f"{a}/{pk}/"
         for pk in own.filter(interim_manager__email="manager@demo.test").values_list(
@@ -100,6 +110,18 @@ def reachable_pages():
             "/firm/clients/",
             "/notifications/",
             "/accounts/password_change/",
+            f"{a}/{just_ended}/closeout/",
+            f"{a}/{long_closed}/closeout/",
+            f"{a}/{long_closed}/closeout/print/",
+            f"{a}/{running}/plan/{confirmed.pk}/print/",
+            "/managers/",
+            f"/managers/?for={selection}",
+            "/managers/new/",
+            f"/managers/{thomas}/",
+            f"/managers/{thomas}/edit/",
+            "/opportunities/",
+            "/opportunities/new/",
+            f"/opportunities/{lead}/",
         ],
         "manager@demo.test": [
             "/",
@@ -110,12 +132,17 @@ def reachable_pages():
             f"{a}/{plan_a}/plan/{draft_plan.pk}/",
             f"{a}/{running}/meetings/{meeting.pk}/record/",
             "/notifications/",
+            f"{a}/{long_closed}/closeout/",
+            f"/managers/{thomas}/",
         ],
         "client@demo.test": [
             "/",
             f"{a}/",
             *every_state,  # the plan to confirm is on its assignment page
             "/notifications/",
+            f"{a}/{just_ended}/closeout/",
+            f"{a}/{running}/plan/{confirmed.pk}/print/",
+            f"/managers/{sofia}/",
         ],
     }
 
