@@ -185,8 +185,10 @@ def opportunity_update(
     require(not unknown, f"Unknown field(s): {', '.join(sorted(unknown))}.")
     now = timezone.now()
     with transaction.atomic():
+        # Only the lead's row is locked: PostgreSQL locks no row on the nullable side of
+        # the outer join to the owner's director profile.
         lead = (
-            Opportunity.objects.select_for_update()
+            Opportunity.objects.select_for_update(of=("self",))
             .select_related("firm", "client", "owner__director_profile")
             .get(pk=opportunity.pk)
         )
