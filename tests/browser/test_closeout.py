@@ -112,6 +112,15 @@ def test_a_closed_assignment_reaches_the_managers_track_record(
     expect(d.locator("[data-testid=closeout-missing]")).to_have_count(0)
     d.screenshot(path=screenshots / "61-closeout-director.png", full_page=True)
 
+    # The close-out report, as printed and as a PDF, from the page's own links.
+    with d.expect_navigation():
+        d.locator("[data-closeout-print]").click()
+    expect(d.locator("body")).to_contain_text(CLIENT_WORDS)
+    d.screenshot(path=screenshots / "64-closeout-report-print.png", full_page=True)
+    pdf = d.request.get(f"/assignments/{running.pk}/closeout/pdf/")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+
     # At the next selection, the manager's record beside the new candidacy says so.
     d.goto(f"/assignments/{upcoming.pk}/candidates/add/")
     d.select_option("#id_manager", str(manager.pk))
