@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from assignments.models import Assignment
 from partners.models import User
 
 PHONE = {"width": 390, "height": 844}
@@ -79,3 +80,31 @@ def test_screenshots_of_the_homes(sign_in, demo, tmp_path):
     pictures = sorted(folder.glob("home-*.png"))
     assert len(pictures) == 2 * len(ACTION)
     assert all(p.stat().st_size > 10_000 for p in pictures)
+
+
+def test_screenshots_of_the_pool_the_pipeline_and_a_closeout(sign_in, demo, tmp_path):
+    """Pictures of the director's manager pool, a profile with its track record, the
+    pipeline of new business, and the client's close-out form, desktop and phone."""
+    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    thomas = demo["manager@demo.test"].pk
+    done = Assignment.objects.get(title="Interim CEO – family succession").pk
+    pages = {
+        "director@demo.test": {
+            "pool": "/managers/",
+            "profile": f"/managers/{thomas}/",
+            "opportunities": "/opportunities/",
+        },
+        "client@demo.test": {"closeout": f"/assignments/{done}/closeout/"},
+    }
+    taken = []
+    for email, paths in pages.items():
+        page = sign_in(demo[email], password="demo")
+        for name, path in paths.items():
+            for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+                page.set_viewport_size(size)
+                assert page.goto(path).status == 200, path
+                picture = folder / f"{name}-{email.split('@')[0]}-{label}.png"
+                page.screenshot(path=picture, full_page=True)
+                taken.append(picture)
+    assert all(p.stat().st_size > 10_000 for p in taken)
