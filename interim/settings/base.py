@@ -256,6 +256,10 @@ LOGGING = {
         "django": {"handlers": ["mail_admins"]},
         "django.request": {"filters": ["permission_denied_on_one_line"]},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # WeasyPrint tells each step of every PDF at INFO, and fontTools each font it cuts
+        # down: their warnings are worth a line, their progress is not.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

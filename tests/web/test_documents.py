@@ -467,3 +467,13 @@ def test_the_closeout_page_links_to_its_print_page_and_pdf(client, cast, closed)
     page = client.get(reverse("assignments:closeout", args=[closed.pk])).content.decode()
     assert closeout_url("closeout_print", closed) in page
     assert closeout_url("closeout_pdf", closed) in page
+
+
+def test_a_pdf_logs_no_progress_lines(client, cast, confirmed, caplog):
+    # WeasyPrint logs every step of every document at INFO: not in the app's logs.
+    a, plan = confirmed
+    client.force_login(cast["director"])
+    with caplog.at_level("DEBUG", logger="django"):
+        pdf_text(client.get(plan_url("plan_pdf", a, plan)))
+    noisy = [r for r in caplog.records if r.name.startswith(("weasyprint", "fontTools"))]
+    assert [r for r in noisy if r.levelno < 30] == []
