@@ -26,9 +26,9 @@ def _normalised(text: str | None, known: dict[str, str], *, upper: bool, what: s
     unknown = [c for c in codes if c not in known]
     if unknown:
         listed = ", ".join(f"“{c}”" for c in unknown)
-        raise ValidationError(
-            f"Not {what}: {listed}.", code="unknown_code", params={"codes": unknown}
-        )
+        # The codes as typed are in the message itself, so it takes no params: Django
+        # would %-format it, and a typed "%" would break the message instead of showing.
+        raise ValidationError(f"Not {what}: {listed}.", code="unknown_code")
     return ", ".join(dict.fromkeys(codes))
 
 

@@ -322,6 +322,15 @@ def test_bad_input_comes_back_with_what_was_typed_and_changes_nothing(client, di
     assert (profile.headline, profile.languages, profile.day_rate) == ("", "", Decimal("1200"))
 
 
+def test_a_percent_sign_in_a_code_is_shown_back_not_formatted(client, director, manager):
+    # The refusal names the codes as typed: a "%" in them once broke it into a 500.
+    client.force_login(director)
+    response = client.post(edit_url(manager), _profile_form(languages="x%”", countries="%s"))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "“x%””" in errors["languages"][0] and "“%S”" in errors["countries"][0]
+
+
 def test_the_upper_day_rate_cannot_be_below_the_lower_one(client, director, manager):
     client.force_login(director)
     response = client.post(edit_url(manager), _profile_form(day_rate="1500", day_rate_max="1000"))
