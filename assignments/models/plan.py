@@ -10,6 +10,17 @@ from ..constants import Party
 User = settings.AUTH_USER_MODEL
 
 
+class ActionPlanQuerySet(models.QuerySet):
+    def last_confirmed(self, assignment):
+        """The plan the assignment last ran on: its latest version confirmed by all three
+        and not yet superseded (None if it never had one)."""
+        return (
+            self.filter(assignment=assignment, status=ActionPlan.Status.CONFIRMED)
+            .order_by("-version")
+            .first()
+        )
+
+
 class ActionPlan(models.Model):
     """The jointly confirmed plan. Versioned; a confirmed version is never edited."""
 
@@ -27,6 +38,8 @@ class ActionPlan(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActionPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["assignment", "version"]

@@ -136,12 +136,7 @@ def _review_context(assignment: Assignment, closeout: Closeout) -> dict[str, Any
             report__assignment=assignment, report__status=AuditReport.Status.ACCEPTED
         ).order_by("report__version")
     }
-    plan = (
-        ActionPlan.objects.filter(assignment=assignment, status=ActionPlan.Status.CONFIRMED)
-        .prefetch_related("milestones")
-        .order_by("-version")
-        .first()
-    )
+    plan = ActionPlan.objects.prefetch_related("milestones").last_confirmed(assignment)
     results = {d.dimension: d for d in closeout.dimensions.all()}
     dimensions = []
     for value, label in Dimension.choices:

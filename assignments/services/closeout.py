@@ -77,11 +77,7 @@ def window_open(closeout: Closeout, today: date | None = None) -> bool:
 
 def last_confirmed_plan(assignment: Assignment) -> ActionPlan | None:
     """The plan the assignment last ran on (None if it never had one confirmed)."""
-    return (
-        ActionPlan.objects.filter(assignment=assignment, status=ActionPlan.Status.CONFIRMED)
-        .order_by("-version")
-        .first()
-    )
+    return ActionPlan.objects.last_confirmed(assignment)
 
 
 def _count(n: int, word: str) -> str:
