@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint types format migrate seed check-migrations check-deploy clean bench
+.PHONY: run test lint types format migrate seed check-migrations check-deploy clean bench messages translations
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,8 +14,22 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-migrate: $(STAMP)
+migrate: $(STAMP) translations
 	$(BIN)/python manage.py migrate --noinput
+
+# The French catalogue: `messages` gathers the strings marked in the code and templates into
+# locale/fr/LC_MESSAGES/django.po (keeping the translations there); `translations` compiles
+# it into the .mo file Django reads (not kept in git).
+MESSAGES := $(BIN)/python manage.py makemessages --locale fr --extension html,txt,py \
+	--ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*' \
+	--ignore '*/migrations/*' --ignore 'node_modules/*' --add-location file --no-obsolete
+
+messages: $(STAMP)
+	$(MESSAGES)
+	$(MAKE) translations
+
+translations: $(STAMP)
+	$(BIN)/python manage.py compilemessages --locale fr --ignore '.venv/*' --ignore 'node_modules/*'
 
 seed: migrate
 	$(BIN)/python manage.py seed_demo
@@ -58,7 +72,7 @@ check-deploy: $(STAMP)
 	    CELERY_BROKER_URL=redis://redis.example.com:6379/0 \
 	    $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-test: lint types check-migrations check-deploy
+test: lint types check-migrations check-deploy translations
 	$(BIN)/pytest
 
 # The pages under load, the sweeps and the submit-to-flag latency on a 10,000-assignment

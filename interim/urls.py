@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/role/", partner_views.switch_role, name="switch_role"),
+    path("i18n/setlang/", partner_views.set_language, name="set_language"),
+    path("api/", include("assignments.api.urls")),
     path("firm/clients/", partner_views.firm_clients, name="firm_clients"),
     path(
         "firm/clients/<int:organisation_id>/remove/",

@@ -1,12 +1,14 @@
 import logging
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
@@ -90,3 +92,13 @@ def firm_client_remove(request, organisation_id):
     services.firm_client_remove(user=request.user, firm=firm, organisation=organisation)
     messages.success(request, f"{organisation} is no longer on {firm}'s client list.")
     return redirect("firm_clients")
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, which also keeps the choice on a signed-in person's account
+    (their pages and e-mails follow it on every device)."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+    return i18n_views.set_language(request)

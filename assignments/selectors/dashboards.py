@@ -25,7 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from partners.models import ProviderFirm
 
@@ -102,7 +102,10 @@ def dashboard_version(user: Any, today: date | None = None) -> dict[str, Any]:
         firm = ProviderFirm.objects.filter(pk=firm_id or 0)
         name, version = firm.values_list("name", "dashboard_version").first() or (None, 0)
         scope = f"firm:{firm_id}:{version}"
-    return {"key": f"interim:dashboard:{scope}:{today.isoformat()}", "firm_name": name}
+    # One copy per language too: the body is rendered in the viewer's.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = f"interim:dashboard:{scope}:{today.isoformat()}:{language}"
+    return {"key": key, "firm_name": name}
 
 
 def director_dashboard(user: Any, today: date | None = None) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assignments import selectors, services
 from assignments.models import Flag, ProgressMeeting
@@ -166,10 +166,13 @@ def test_a_change_rolled_back_moves_nothing(director, walker, django_capture_on_
     assert version(firm) == before
 
 
-def test_the_cache_key_is_the_firms_version_and_the_day(director, admin_user):
+def test_the_cache_key_is_the_firms_version_the_day_and_the_language(director, admin_user):
     key = selectors.dashboard_version(director)["key"]
     firm = director.director_profile.firm
-    assert key == f"interim:dashboard:firm:{firm.pk}:0:{timezone.localdate().isoformat()}"
+    today = timezone.localdate().isoformat()
+    assert key == f"interim:dashboard:firm:{firm.pk}:0:{today}:en-gb"
+    with translation.override("fr"):
+        assert selectors.dashboard_version(director)["key"].endswith(f"{today}:fr")
     everyone = selectors.dashboard_version(admin_user)["key"]
     assert everyone.startswith("interim:dashboard:all:")
 
