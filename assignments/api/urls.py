@@ -2,9 +2,20 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from . import views
+
 app_name = "api"
 
 router = DefaultRouter()
+router.register("assignments", views.AssignmentViewSet, basename="assignment")
+# An assignment's records, under it: each view fetches it as the web does (404 outside).
+ASSIGNMENT = r"assignments/(?P<assignment_pk>\d+)"
+router.register(f"{ASSIGNMENT}/candidacies", views.CandidacyViewSet, basename="candidacy")
+router.register(f"{ASSIGNMENT}/audit-reports", views.AuditReportViewSet, basename="audit-report")
+router.register(f"{ASSIGNMENT}/action-plans", views.ActionPlanViewSet, basename="action-plan")
+router.register(f"{ASSIGNMENT}/meetings", views.ProgressMeetingViewSet, basename="meeting")
+router.register(f"{ASSIGNMENT}/flags", views.FlagViewSet, basename="flag")
+router.register("notifications", views.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

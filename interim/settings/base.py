@@ -294,6 +294,9 @@ LOW_FIT_RATING = env.int("LOW_FIT_RATING", default=3)
 # reminded every CLOSEOUT_REMINDER_DAYS meanwhile.
 CLOSEOUT_WINDOW_DAYS = env.int("CLOSEOUT_WINDOW_DAYS", default=30)
 CLOSEOUT_REMINDER_DAYS = env.int("CLOSEOUT_REMINDER_DAYS", default=7)
+# The currency a new firm reports its portfolio in (ProviderFirm.reporting_currency), and
+# the pivot through which partners.money converts two other currencies.
+REPORTING_CURRENCY = env("INTERIM_REPORTING_CURRENCY", default="EUR")
 
 # --- Celery: the background work ------------------------------------------------------------
 
@@ -440,4 +443,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The gap level of an audit's finding and of a meeting's rating: one scale, one name.
+    "ENUM_NAME_OVERRIDES": {"GapLevelEnum": "assignments.constants.GapLevel"},
 }
