@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -7,11 +8,13 @@ from .models import (
     ClientContact,
     ClientOrganisation,
     DirectorProfile,
+    ExchangeRate,
     ManagerProfile,
     ProviderFirm,
     Skill,
     User,
 )
+from .validators import currency_normalised
 
 
 class DirectorProfileInline(admin.StackedInline):
@@ -70,10 +73,36 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ProviderFirm)
 class ProviderFirmAdmin(admin.ModelAdmin):
-    list_display = ("name", "country")
+    list_display = ("name", "country", "reporting_currency")
     list_filter = ("country",)
     search_fields = ("name",)
     filter_horizontal = ("clients",)
+
+
+class ExchangeRateForm(forms.ModelForm):
+    """Codes as typed (" gbp") are codes as stored ("GBP"), before the model's checks."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ("currency", "quote_currency", "rate", "valid_on")
+
+    def clean_currency(self):
+        return currency_normalised(self.cleaned_data.get("currency"))
+
+    def clean_quote_currency(self):
+        return currency_normalised(self.cleaned_data.get("quote_currency"))
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """The table partners.money converts with: one row per pair and day it starts to hold."""
+
+    form = ExchangeRateForm
+    list_display = ("valid_on", "currency", "quote_currency", "rate")
+    list_filter = ("currency", "quote_currency")
+    date_hierarchy = "valid_on"
+    search_fields = ("currency", "quote_currency")
+    ordering = ("-valid_on", "currency", "quote_currency")
 
 
 @admin.register(ClientOrganisation)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _lazy
 
 from .validators import currency_code, positive_amount, single_line
 
@@ -98,9 +99,22 @@ class User(AbstractUser):
         return found
 
 
+def default_reporting_currency() -> str:
+    """The installation's reporting currency (setting REPORTING_CURRENCY), for a new firm."""
+    return settings.REPORTING_CURRENCY
+
+
 class ProviderFirm(models.Model):
     name = models.CharField(max_length=150, unique=True, validators=[single_line])
     country = models.CharField(max_length=2, validators=[country_code])
+    # The currency its portfolio figures are converted into (partners.money).
+    reporting_currency = models.CharField(
+        _lazy("reporting currency"),
+        max_length=3,
+        default=default_reporting_currency,
+        validators=[currency_code],
+        help_text=_lazy("ISO 4217 code, e.g. EUR: pipeline totals are converted into it."),
+    )
     # The client organisations the firm works with: its directors see these, and only
     # these, when they record a request.
     clients = models.ManyToManyField(
@@ -115,6 +129,57 @@ class ProviderFirm(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ExchangeRate(models.Model):
+    """What one unit of `currency` was worth in `quote_currency` from `valid_on` on (until
+    a later rate of the same pair): the table admins maintain, read by partners.money."""
+
+    currency = models.CharField(_lazy("currency"), max_length=3, validators=[currency_code])
+    quote_currency = models.CharField(
+        _lazy("quote currency"),
+        max_length=3,
+        default=default_reporting_currency,
+        validators=[currency_code],
+        help_text=_lazy("Usually the reporting currency, e.g. EUR."),
+    )
+    # Eight places hold a rate like 1 JPY = 0.00612345 EUR without losing digits.
+    rate = models.DecimalField(
+        _lazy("rate"),
+        max_digits=18,
+        decimal_places=8,
+        help_text=_lazy("How much one unit of the currency is worth in the quote currency."),
+    )
+    valid_on = models.DateField(_lazy("valid from"))
+
+    class Meta:
+        verbose_name = _lazy("exchange rate")
+        verbose_name_plural = _lazy("exchange rates")
+        ordering = ["-valid_on", "currency", "quote_currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "quote_currency", "valid_on"],
+                name="one_rate_per_pair_and_day",
+                violation_error_message=_lazy(
+                    "There is already a rate for this pair of currencies on that day."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate__gt=0),
+                name="exchange_rate_positive",
+                violation_error_message=_lazy("A rate must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(currency=models.F("quote_currency")),
+                name="exchange_rate_two_currencies",
+                violation_error_message=_lazy(
+                    "A rate converts one currency into another: choose two different ones."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"1 {self.currency} = {self.rate} {self.quote_currency} ({self.valid_on})"
 
 
 class ClientOrganisation(models.Model):

@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from partners.validators import currency_code, positive_amount
 
@@ -18,11 +20,11 @@ class Candidacy(models.Model):
     """The director's vetting of one manager for one assignment."""
 
     class Status(models.TextChoices):
-        SHORTLISTED = "shortlisted", "Shortlisted"
-        PRESENTED = "presented", "Presented to the client"
-        SELECTED = "selected", "Selected"
-        DECLINED = "declined", "Not retained"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        SHORTLISTED = "shortlisted", _lazy("Shortlisted")
+        PRESENTED = "presented", _lazy("Presented to the client")
+        SELECTED = "selected", _lazy("Selected")
+        DECLINED = "declined", _lazy("Not retained")
+        WITHDRAWN = "withdrawn", _lazy("Withdrawn")
 
     VETTING_FIELDS = (
         "vetted_experience",
@@ -47,20 +49,22 @@ class Candidacy(models.Model):
     )
     manager = models.ForeignKey(User, on_delete=models.PROTECT, related_name="candidacies")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SHORTLISTED)
-    vetted_experience = models.BooleanField("experience questioned", default=False)
-    vetted_references = models.BooleanField("references checked", default=False)
-    vetted_availability = models.BooleanField("availability confirmed", default=False)
-    vetted_motivation = models.BooleanField("motivation questioned (no oversell)", default=False)
-    vetted_conflicts = models.BooleanField("conflicts of interest checked", default=False)
+    vetted_experience = models.BooleanField(_lazy("experience questioned"), default=False)
+    vetted_references = models.BooleanField(_lazy("references checked"), default=False)
+    vetted_availability = models.BooleanField(_lazy("availability confirmed"), default=False)
+    vetted_motivation = models.BooleanField(
+        _lazy("motivation questioned (no oversell)"), default=False
+    )
+    vetted_conflicts = models.BooleanField(_lazy("conflicts of interest checked"), default=False)
     fit_rating = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
     )
     fit_rationale = models.TextField(blank=True)
-    oversell_note = models.TextField("oversell risk", blank=True)
+    oversell_note = models.TextField(_lazy("oversell risk"), blank=True)
     low_fit_justification = models.TextField(blank=True)
-    internal_notes = models.TextField("internal vetting notes", blank=True)
+    internal_notes = models.TextField(_lazy("internal vetting notes"), blank=True)
     proposed_day_rate = models.DecimalField(
         max_digits=9, decimal_places=2, null=True, blank=True, validators=[positive_amount]
     )
@@ -72,7 +76,7 @@ class Candidacy(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name_plural = "candidacies"
+        verbose_name_plural = _lazy("candidacies")
         ordering = ["assignment", "created_at", "id"]
         # A manager's candidacies, newest first (their home), however many they have had.
         indexes = [
@@ -95,7 +99,10 @@ class Candidacy(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.manager} for {self.assignment}"
+        return _("%(manager)s for %(assignment)s") % {
+            "manager": self.manager,
+            "assignment": self.assignment,
+        }
 
     @property
     def vetting_complete(self):
@@ -111,9 +118,9 @@ class Candidacy(models.Model):
             if not getattr(self, name)
         ]
         if not self.fit_rating:
-            missing.append("fit rating")
+            missing.append(_("fit rating"))
         if not self.fit_rationale.strip():
-            missing.append("fit rationale")
+            missing.append(_("fit rationale"))
         return missing
 
     @property
@@ -142,9 +149,9 @@ class NegotiationRound(models.Model):
     """One offer in the day-rate negotiation of a candidacy."""
 
     class Side(models.TextChoices):
-        FIRM = "firm", "Provider firm"
-        CLIENT = "client", "Client"
-        MANAGER = "manager", "Manager"
+        FIRM = "firm", _lazy("Provider firm")
+        CLIENT = "client", _lazy("Client")
+        MANAGER = "manager", _lazy("Manager")
 
     candidacy = models.ForeignKey(
         "assignments.Candidacy", on_delete=models.CASCADE, related_name="rounds"
@@ -152,6 +159,9 @@ class NegotiationRound(models.Model):
     number = models.PositiveSmallIntegerField()
     offered_by = models.CharField(max_length=10, choices=Side.choices)
     day_rate = models.DecimalField(max_digits=9, decimal_places=2, validators=[positive_amount])
+    # The offer's own currency: the candidacy's when it was made, so that a later change of
+    # the candidacy's currency does not relabel the offers already on record.
+    currency = models.CharField(max_length=3, default="EUR", validators=[currency_code])
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
@@ -162,4 +172,8 @@ class NegotiationRound(models.Model):
         ]
 
     def __str__(self):
-        return f"Round {self.number}: {self.day_rate} {self.candidacy.currency}"
+        return _("Round %(number)s: %(rate)s %(currency)s") % {
+            "number": self.number,
+            "rate": self.day_rate,
+            "currency": self.currency,
+        }

@@ -3,12 +3,18 @@ they may see, filtered, and their estimated value per currency."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.utils import timezone
 
+from partners import money
 from partners.models import ClientOrganisation, ProviderFirm, User
 
 from .. import access
@@ -80,20 +86,75 @@ def opportunity_list(
     return qs.order_by("-created_at", "-id")
 
 
-def totals_by_currency(leads: QuerySet[Opportunity]) -> list[dict[str, Any]]:
-    """The estimated value of the leads per currency (never summed across currencies), with
-    how many leads each total counts and how many have no value yet."""
-    return [
-        dict(row)
-        for row in leads.order_by()
-        .values("currency")
+@dataclass(frozen=True)
+class PipelineValue:
+    """The leads' estimated value: per currency as typed, and all of it converted into the
+    reporting currency (open leads at the rates of `on`, today; won and lost leads at the
+    rates of the day they closed, when their value stopped being a forecast)."""
+
+    totals: list[dict[str, Any]]
+    converted: money.ConvertedTotal
+    on: date
+
+    @property
+    def currency(self) -> str:
+        return self.converted.total.currency
+
+    @property
+    def needs_conversion(self) -> bool:
+        return any(t["currency"] != self.currency for t in self.totals if t["valued"])
+
+
+def pipeline_value(
+    leads: QuerySet[Opportunity], reporting_currency: str, on: date | None = None
+) -> PipelineValue:
+    """The estimated value of the leads per currency and converted into
+    `reporting_currency`, in two queries whatever the number of leads: one sum per currency
+    and closing day, and the rates those need."""
+    on = on or timezone.localdate()
+    rows = list(
+        leads.order_by()
+        .values("currency", closed_on=TruncDate("closed_at"))
         .annotate(
             total=Sum("estimated_value"),
             valued=Count("pk", filter=Q(estimated_value__isnull=False)),
             n=Count("pk"),
         )
-        .order_by("currency")
+        .order_by("currency", "closed_on")
+    )
+    totals: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        t = totals.setdefault(
+            row["currency"], {"currency": row["currency"], "total": None, "valued": 0, "n": 0}
+        )
+        if row["total"] is not None:
+            t["total"] = (t["total"] or Decimal(0)) + row["total"]
+        t["valued"] += row["valued"]
+        t["n"] += row["n"]
+    items = [
+        (row["total"], row["currency"], row["closed_on"] or on)
+        for row in rows
+        if row["total"] is not None
     ]
+    return PipelineValue(
+        totals=list(totals.values()),
+        converted=money.convert_total(items, reporting_currency),
+        on=on,
+    )
+
+
+def reporting_currency_for(user: Any, firm: ProviderFirm | None = None) -> str:
+    """The currency the user's pipeline figures are converted into: their firm's, the
+    filtered firm's for an admin, else the installation's (setting REPORTING_CURRENCY)."""
+    if firm is not None:
+        return firm.reporting_currency
+    firm_id = access.director_firm_id(user)
+    if firm_id is not None:
+        found = ProviderFirm.objects.filter(pk=firm_id).values_list(
+            "reporting_currency", flat=True
+        )
+        return found.first() or settings.REPORTING_CURRENCY
+    return settings.REPORTING_CURRENCY
 
 
 def pipeline_filter_choices(user: Any) -> dict[str, QuerySet[Any]]:

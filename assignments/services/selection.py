@@ -132,7 +132,12 @@ def negotiation_round_record(
         Candidacy.objects.select_for_update().filter(pk=candidacy.pk).exists()
         number = candidacy.rounds.count() + 1
         negotiation = NegotiationRound.objects.create(
-            candidacy=candidacy, number=number, offered_by=offered_by, day_rate=day_rate, note=note
+            candidacy=candidacy,
+            number=number,
+            offered_by=offered_by,
+            day_rate=day_rate,
+            currency=candidacy.currency,
+            note=note,
         )
         if agreed:
             candidacy.agreed_day_rate = day_rate

@@ -188,6 +188,8 @@ def opportunity_list(request):
     page = Paginator(leads, PER_PAGE).get_page(form.page_number())
     current = {k: getattr(v, "pk", v) for k, v in form.filters().items()}
     query = urlencode({k: v for k, v in current.items() if v not in (None, "")})
+    reporting = pipeline.reporting_currency_for(request.user, form.filters().get("firm"))
+    value = pipeline.pipeline_value(leads, reporting)
     return render(
         request,
         "opportunities/list.html",
@@ -201,7 +203,8 @@ def opportunity_list(request):
             "owners": form.fields["owner"].queryset,
             "firms": form.fields["firm"].queryset if form.every_firm else [],
             "every_firm": form.every_firm,
-            "totals": pipeline.totals_by_currency(leads),
+            "value": value,
+            "totals": value.totals,
             "can_note": access.director_firm_id(request.user) is not None
             or access.is_admin(request.user),
         },
