@@ -16,6 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from .. import access
 from ..access import CloseoutPart
@@ -38,7 +41,7 @@ from . import events
 from .common import require
 from .flags import Found, record
 from .freshness import dashboard_changed
-from .notifications import notification_for
+from .notifications import day, notification_for, said
 
 # Who gives each part, as `notification_for` names the role.
 PART_ROLES = {
@@ -50,22 +53,28 @@ PART_PARTIES = {part: party for party, part in CloseoutPart.BY_PARTY.items()}
 
 AWAITED = {
     CloseoutPart.REVIEW: (
-        "Your close-out review is awaited",
-        "“{title}” has ended. Review it dimension by dimension against the brief, the audit "
-        "and the last confirmed plan, give each milestone its final status and, if it went "
-        "wrong, the cause. The close-out takes your review until {closes_on:%d %B %Y}.",
+        _lazy("Your close-out review is awaited – %(title)s"),
+        _lazy(
+            "“%(title)s” has ended. Review it dimension by dimension against the brief, the "
+            "audit and the last confirmed plan, give each milestone its final status and, if "
+            "it went wrong, the cause. The close-out takes your review until %(closes_on)s."
+        ),
     ),
     CloseoutPart.CLIENT: (
-        "Your evaluation of the interim manager is awaited",
-        "“{title}” has ended. Tell the provider how the interim manager delivered and "
-        "behaved, and whether you would engage them again: your evaluation is read by the "
-        "provider only. It is taken until {closes_on:%d %B %Y}.",
+        _lazy("Your evaluation of the interim manager is awaited – %(title)s"),
+        _lazy(
+            "“%(title)s” has ended. Tell the provider how the interim manager delivered and "
+            "behaved, and whether you would engage them again: your evaluation is read by the "
+            "provider only. It is taken until %(closes_on)s."
+        ),
     ),
     CloseoutPart.MANAGER: (
-        "Your evaluation of the conditions is awaited",
-        "“{title}” has ended. Tell the provider how far the client kept its commitments and "
-        "how the provider supported you: your evaluation is read by the provider only. It is "
-        "taken until {closes_on:%d %B %Y}.",
+        _lazy("Your evaluation of the conditions is awaited – %(title)s"),
+        _lazy(
+            "“%(title)s” has ended. Tell the provider how far the client kept its commitments "
+            "and how the provider supported you: your evaluation is read by the provider only. "
+            "It is taken until %(closes_on)s."
+        ),
     ),
 }
 
@@ -80,10 +89,6 @@ def last_confirmed_plan(assignment: Assignment) -> ActionPlan | None:
     return ActionPlan.objects.last_confirmed(assignment)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def drift_snapshot(assignment: Assignment) -> tuple[int | None, int | None, str]:
     """The drift the accepted audit found, the last reading, and the history in a
     sentence ("Audit 42; 3 meetings; lowest 18, highest 47; 25 at close.")."""
@@ -93,7 +98,7 @@ def drift_snapshot(assignment: Assignment) -> tuple[int | None, int | None, str]
         .order_by("recorded_at", "id")
     )
     if not readings:
-        return None, None, "No gap drift was recorded."
+        return None, None, _("No gap drift was recorded.")
     audit = next(
         (
             r.score
@@ -109,11 +114,16 @@ def drift_snapshot(assignment: Assignment) -> tuple[int | None, int | None, str]
     last = scores[-1] if scores else readings[-1].score
     parts = []
     if audit is not None:
-        parts.append(f"Audit {audit}")
-    parts.append(_count(len(history), "meeting"))
+        parts.append(_("Audit %(score)s") % {"score": audit})
+    parts.append(
+        ngettext("%(count)s meeting", "%(count)s meetings", len(history)) % {"count": len(history)}
+    )
     if len(scores) > 1:
-        parts.append(f"lowest {min(scores)}, highest {max(scores)}")
-    parts.append(f"{last} at close")
+        parts.append(
+            _("lowest %(lowest)s, highest %(highest)s")
+            % {"lowest": min(scores), "highest": max(scores)}
+        )
+    parts.append(_("%(score)s at close") % {"score": last})
     return audit, last, "; ".join(parts) + "."
 
 
@@ -139,8 +149,8 @@ def closeout_open(assignment: Assignment, today: date | None = None) -> Closeout
                 [PART_PARTIES[part]],
                 kind=NotificationKind.REMINDER,
                 key=f"closeout-opened:{closeout.pk}:{part}",
-                subject=f"{subject} – {assignment.title}",
-                body=body.format(title=assignment.title, closes_on=closeout.closes_on),
+                subject=said(subject, title=assignment.title),
+                body=said(body, title=assignment.title, closes_on=day(closeout.closes_on)),
                 url=url,
             )
         dashboard_changed(assignment)
@@ -169,7 +179,7 @@ def _locked(closeout: Closeout, user: Any, part: str, today: date | None) -> Clo
 
 
 def _choice(value: Any, choices: type[Achievement] | type[Cause], what: str) -> str:
-    require(value in choices.values, f"Choose {what}.")
+    require(value in choices.values, _("Choose %(what)s.") % {"what": what})
     return str(value)
 
 
@@ -178,7 +188,8 @@ def _rating(value: Any, what: str) -> int:
         isinstance(value, int)
         and not isinstance(value, bool)
         and RATING_MIN <= value <= RATING_MAX,
-        f"Rate {what} from {RATING_MIN} to {RATING_MAX}.",
+        _("Rate %(what)s from %(min)s to %(max)s.")
+        % {"what": what, "min": RATING_MIN, "max": RATING_MAX},
     )
     return int(value)
 
@@ -207,7 +218,11 @@ def closeout_review_submit(
                 CloseoutDimension(
                     closeout=locked,
                     dimension=value,
-                    result=_choice(result, Achievement, f"a result for {str(label).lower()}"),
+                    result=_choice(
+                        result,
+                        Achievement,
+                        _("a result for %(dimension)s") % {"dimension": str(label).lower()},
+                    ),
                     comment=_text(comment),
                 )
             )
@@ -221,17 +236,21 @@ def closeout_review_submit(
                 CloseoutMilestone(
                     closeout=locked,
                     milestone=m,
-                    status=_choice(status, Achievement, f"a final status for “{m.title}”"),
+                    status=_choice(
+                        status,
+                        Achievement,
+                        _("a final status for “%(milestone)s”") % {"milestone": m.title},
+                    ),
                     comment=_text(comment),
                 )
             )
         review = _text(data.get("review"))
-        require(review, "Write the overall review.")
+        require(review, _("Write the overall review."))
         cause = _text(data.get("cause"))
         if cause:
-            _choice(cause, Cause, "a cause from the list")
+            _choice(cause, Cause, _("a cause from the list"))
         detail = _text(data.get("cause_detail"))
-        require(cause != Cause.OTHER or detail, "Say in a few words what the other cause was.")
+        require(cause != Cause.OTHER or detail, _("Say in a few words what the other cause was."))
         CloseoutDimension.objects.bulk_create(rows)
         CloseoutMilestone.objects.bulk_create(finals)
         locked.review = review
@@ -249,14 +268,28 @@ def closeout_review_submit(
 def _evaluation_arrived(closeout: Closeout, user: Any, part: str) -> int:
     """Tell the director (never the other party) that an evaluation has arrived."""
     a = closeout.assignment
-    who = "The client" if part == CloseoutPart.CLIENT else "The interim manager"
     return events.tell(
         a,
         [Party.DIRECTOR],
         kind=NotificationKind.LIFECYCLE,
         key=f"closeout-evaluation:{closeout.pk}:{part}",
-        subject=f"{access.CloseoutPart.LABELS[part].capitalize()} has arrived – {a.title}",
-        body=f"{who} gave their evaluation of “{a.title}”: read it on the close-out page.",
+        subject=said(
+            _lazy("The client's evaluation of the manager has arrived – %(title)s")
+            if part == CloseoutPart.CLIENT
+            else _lazy("The manager's evaluation of the conditions has arrived – %(title)s"),
+            title=a.title,
+        ),
+        body=said(
+            _lazy(
+                "The client gave their evaluation of “%(title)s”: read it on the close-out page."
+            )
+            if part == CloseoutPart.CLIENT
+            else _lazy(
+                "The interim manager gave their evaluation of “%(title)s”: read it on the "
+                "close-out page."
+            ),
+            title=a.title,
+        ),
         url=events.place(a, name="closeout"),
         exclude=[user.pk],
     )
@@ -270,12 +303,12 @@ def client_evaluation_submit(
     with transaction.atomic():
         locked = _locked(closeout, user, CloseoutPart.CLIENT, today)
         engage = data.get("would_engage_again")
-        require(isinstance(engage, bool), "Say whether you would engage this manager again.")
+        require(isinstance(engage, bool), _("Say whether you would engage this manager again."))
         assert isinstance(engage, bool)
         evaluation = ClientEvaluation.objects.create(
             closeout=locked,
-            delivery=_rating(data.get("delivery"), "the manager's delivery"),
-            posture=_rating(data.get("posture"), "the manager's posture"),
+            delivery=_rating(data.get("delivery"), _("the manager's delivery")),
+            posture=_rating(data.get("posture"), _("the manager's posture")),
             would_engage_again=engage,
             comment=_text(data.get("comment")),
             by=user,
@@ -295,9 +328,9 @@ def manager_evaluation_submit(
         evaluation = ManagerEvaluation.objects.create(
             closeout=locked,
             commitments_kept=_rating(
-                data.get("commitments_kept"), "how far the client kept its commitments"
+                data.get("commitments_kept"), _("how far the client kept its commitments")
             ),
-            provider_support=_rating(data.get("provider_support"), "the provider's support"),
+            provider_support=_rating(data.get("provider_support"), _("the provider's support")),
             comment=_text(data.get("comment")),
             by=user,
         )
@@ -314,19 +347,25 @@ CLOSEOUT_SUBMIT = {
 
 REMINDED = {
     CloseoutPart.REVIEW: (
-        "Reminder: your close-out review",
-        "Your review of “{title}” is still missing. The close-out takes it until "
-        "{closes_on:%d %B %Y}.",
+        _lazy("Reminder: your close-out review – %(title)s"),
+        _lazy(
+            "Your review of “%(title)s” is still missing. The close-out takes it until "
+            "%(closes_on)s."
+        ),
     ),
     CloseoutPart.CLIENT: (
-        "Reminder: your evaluation of the interim manager",
-        "Your evaluation of the interim manager on “{title}” is still missing. The provider "
-        "takes it until {closes_on:%d %B %Y}.",
+        _lazy("Reminder: your evaluation of the interim manager – %(title)s"),
+        _lazy(
+            "Your evaluation of the interim manager on “%(title)s” is still missing. The "
+            "provider takes it until %(closes_on)s."
+        ),
     ),
     CloseoutPart.MANAGER: (
-        "Reminder: your evaluation of the conditions",
-        "Your evaluation of the conditions of “{title}” is still missing. The provider takes "
-        "it until {closes_on:%d %B %Y}.",
+        _lazy("Reminder: your evaluation of the conditions – %(title)s"),
+        _lazy(
+            "Your evaluation of the conditions of “%(title)s” is still missing. The provider "
+            "takes it until %(closes_on)s."
+        ),
     ),
 }
 
@@ -363,8 +402,8 @@ def closeout_reminders_send(*, today: date | None = None) -> Found:
                         a,
                         PART_ROLES[part],
                         f"closeout-reminder:{c.pk}:{part}:{period}",
-                        f"{subject} – {a.title}",
-                        body.format(title=a.title, closes_on=c.closes_on),
+                        said(subject, title=a.title),
+                        said(body, title=a.title, closes_on=day(c.closes_on)),
                         url=events.place(a, name="closeout"),
                     )
                 )

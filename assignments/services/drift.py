@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..constants import CRITICAL_LEVEL, FINAL_STATES, NotificationKind
 from ..drift import gap_drift
@@ -24,7 +26,7 @@ from ..models import (
 from .common import drift_weights
 from .flags import Found, record
 from .freshness import dashboards_changed
-from .notifications import notification_for
+from .notifications import day, joined, notification_for, said
 
 SUBMITTED_STATUSES = (AuditReport.Status.SUBMITTED, AuditReport.Status.ACCEPTED)
 
@@ -61,14 +63,24 @@ def drift_store_on_assignment(reading: DriftReading) -> bool:
     return True
 
 
-def _levels_text(levels: dict[str, int]) -> str:
-    labels = dict(Dimension.choices)
-    names = dict(GapLevel.choices)
-    return "\n".join(
-        f"- {labels[d]}: {names[levels[d]].split('–')[-1].strip()}"
-        for d in Dimension.values
-        if d in levels
+def _levels_text(levels: dict[str, int]) -> Promise:
+    return joined(
+        "\n",
+        *(
+            said(
+                _lazy("- %(dimension)s: %(level)s"),
+                dimension=Dimension(d).label,
+                level=_level_name(GapLevel(levels[d]).label),
+            )
+            for d in Dimension.values
+            if d in levels
+        ),
     )
+
+
+# A gap level's label is "2 – significant": the name alone, in the reader's language.
+_level_name = lazy(lambda label: str(label).split("–")[-1].strip(), str)
+_lowered = lazy(lambda label: str(label).lower(), str)
 
 
 def drift_worsening(score: int, previous: list[int]) -> bool:
@@ -106,34 +118,56 @@ def _audit_warning(reading: DriftReading) -> tuple[Flag | None, Notification | N
     levels = report.levels
     score = reading.score
     threshold = settings.GAP_DRIFT_THRESHOLD
-    critical = [Dimension(d).label.lower() for d, lvl in levels.items() if lvl == CRITICAL_LEVEL]
+    critical = [_lowered(Dimension(d).label) for d, lvl in levels.items() if lvl == CRITICAL_LEVEL]
     flagged = score >= threshold or bool(critical)
     flag = None
-    message = ""
+    message: str | Promise = ""
     if flagged:
-        why = [f"a gap drift of {score} (the threshold is {threshold})"]
-        if critical:
-            why.append(f"a critical gap on {', '.join(critical)}")
-        message = (
-            f"The audit report v{report.version} of “{a.title}” finds {' and '.join(why)}: "
-            "reality is far from the brief. Review the audit with the client before "
-            "the action plan."
+        message = said(
+            _lazy(
+                "The audit report v%(version)s of “%(title)s” finds a gap drift of %(score)s "
+                "(the threshold is %(threshold)s) and a critical gap on %(critical)s: reality "
+                "is far from the brief. Review the audit with the client before the action plan."
+            )
+            if critical
+            else _lazy(
+                "The audit report v%(version)s of “%(title)s” finds a gap drift of %(score)s "
+                "(the threshold is %(threshold)s): reality is far from the brief. Review the "
+                "audit with the client before the action plan."
+            ),
+            version=report.version,
+            title=a.title,
+            score=score,
+            threshold=threshold,
+            critical=joined(", ", *critical),
         )
         key = f"gap_drift:audit:{report.pk}"
         flag = Flag(assignment=a, kind=Flag.Kind.GAP_DRIFT, key=key, message=message)
-    subject = f"Audit report v{report.version} submitted: gap drift {score} – {a.title}"
-    if flagged:
-        subject = f"Gap drift flagged ({score}) – {a.title}"
-    body = (
-        f"The interim manager submitted audit report v{report.version} of “{a.title}”. "
-        f"Its gap drift is {score} of 100 (flag at {threshold}).\n\n"
-        f"Gap per dimension:\n{_levels_text(levels)}\n\n"
-        + (f"{message}\n\n" if flagged else "")
-        + (
-            "Review the report, then accept it or return it for revision."
-            if report.status == AuditReport.Status.SUBMITTED
-            else "The report is accepted; this score starts the assignment's drift history."
+    subject = (
+        said(_lazy("Gap drift flagged (%(score)s) – %(title)s"), score=score, title=a.title)
+        if flagged
+        else said(
+            _lazy("Audit report v%(version)s submitted: gap drift %(score)s – %(title)s"),
+            version=report.version,
+            score=score,
+            title=a.title,
         )
+    )
+    body = said(
+        _lazy(
+            "The interim manager submitted audit report v%(version)s of “%(title)s”. Its gap "
+            "drift is %(score)s of 100 (flag at %(threshold)s).\n\nGap per dimension:\n"
+            "%(levels)s\n\n%(message)s%(next)s"
+        ),
+        version=report.version,
+        title=a.title,
+        score=score,
+        threshold=threshold,
+        levels=_levels_text(levels),
+        message=joined("", message, "\n\n") if flagged else "",
+        next=_lazy("Review the report, then accept it or return it for revision.")
+        if report.status == AuditReport.Status.SUBMITTED
+        else _lazy("The report is accepted; this score starts the assignment's drift history."),
     )
     note = notification_for(
         a,
@@ -158,13 +192,23 @@ def _meeting_warning(
     key = f"gap_drift:meeting:{meeting.pk}"
     trend = " → ".join(str(s) for s in [*reversed(previous), reading.score])
     held = meeting.held_on or meeting.scheduled_for
-    message = (
-        f"The gap drift of “{a.title}” is worsening: {trend} at the progress review of "
-        f"{held:%d %B %Y}. Plan and reality are drifting apart: consider a realignment."
+    message = said(
+        _lazy(
+            "The gap drift of “%(title)s” is worsening: %(trend)s at the progress review of "
+            "%(day)s. Plan and reality are drifting apart: consider a realignment."
+        ),
+        title=a.title,
+        trend=trend,
+        day=day(held),
     )
     flag = Flag(assignment=a, kind=Flag.Kind.GAP_DRIFT, key=key, message=message)
     note = notification_for(
-        a, "director", key, f"Gap drift worsening – {a.title}", message, anchor="flags"
+        a,
+        "director",
+        key,
+        said(_lazy("Gap drift worsening – %(title)s"), title=a.title),
+        message,
+        anchor="flags",
     )
     return flag, note
 

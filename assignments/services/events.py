@@ -17,6 +17,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _lazy
 
 from partners.models import ClientContact
 
@@ -31,7 +33,7 @@ from ..models import (
     TransitionRecord,
 )
 from .background import enqueue_emails
-from .notifications import ROLE_REASONS, notifications_record
+from .notifications import ROLE_REASONS, day, joined, notifications_record, said
 
 Kind = NotificationKind
 
@@ -80,25 +82,26 @@ def tell(
     *,
     kind: str,
     key: str,
-    subject: str,
-    body: str,
+    subject: str | Promise,
+    body: str | Promise,
     url: str,
     exclude: Iterable[int | None] = (),
     people: Iterable[int] = (),
-    reason: str = "",
+    reason: str | Promise = "",
 ) -> int:
     """Record one notification per person of `parties` (and of `people`), except those in
     `exclude` (whoever did the thing); e-mail them after commit. Returns how many were new.
-    `key` names the event; the recipient is added to it, so that each is told once."""
+    `key` names the event; the recipient is added to it, so that each is told once. The
+    texts are lazy: each recipient reads them in their own language."""
     if _quiet.get():
         return 0
     parties = list(parties)
     ids = party_ids(assignment) if parties else {}
     skip = {pk for pk in exclude if pk}
-    recipients: dict[int, str] = {}
+    recipients: dict[int, str | Promise] = {}
     for party in parties:
         for pk in ids[party]:
-            recipients.setdefault(pk, ROLE_REASONS[party].format(title=assignment.title))
+            recipients.setdefault(pk, said(ROLE_REASONS[party], title=assignment.title))
     for pk in people:
         recipients.setdefault(pk, reason)
     notes = [
@@ -107,9 +110,9 @@ def tell(
             assignment_id=assignment.pk,
             kind=kind,
             key=f"{key}:to:{pk}"[:200],
-            subject=subject[:200],
+            subject=subject,
             body=body,
-            reason=(reason or why)[:200],
+            reason=reason or why,
             url=url[:300],
         )
         for pk, why in recipients.items()
@@ -126,21 +129,33 @@ def tell(
 
 def candidate_presented(candidacy: Candidacy, user: Any) -> int:
     a = candidacy.assignment
-    rate = (
-        f" at an agreed day rate of {candidacy.agreed_day_rate} {candidacy.currency}"
+    names = {"firm": str(a.firm), "manager": str(candidacy.manager), "title": a.title}
+    body = (
+        said(
+            _lazy(
+                "%(firm)s presents %(manager)s for “%(title)s” at an agreed day rate of "
+                "%(rate)s %(currency)s. Review the candidates and choose the manager."
+            ),
+            rate=candidacy.agreed_day_rate,
+            currency=candidacy.currency,
+            **names,
+        )
         if candidacy.agreed_day_rate is not None
-        else "; the day rate is still being agreed"
+        else said(
+            _lazy(
+                "%(firm)s presents %(manager)s for “%(title)s”; the day rate is still being "
+                "agreed. Review the candidates and choose the manager."
+            ),
+            **names,
+        )
     )
     return tell(
         a,
         [Party.CLIENT],
         kind=Kind.SELECTION,
         key=f"candidate-presented:{candidacy.pk}",
-        subject=f"A candidate is presented to you – {a.title}",
-        body=(
-            f"{a.firm} presents {candidacy.manager} "
-            f"for “{a.title}”{rate}. Review the candidates and choose the manager."
-        ),
+        subject=said(_lazy("A candidate is presented to you – %(title)s"), title=a.title),
+        body=body,
         url=place(a, "selection"),
         exclude=[user.pk],
     )
@@ -154,10 +169,15 @@ def manager_chosen(candidacy: Candidacy, user: Any, not_retained: Iterable[int])
         [Party.DIRECTOR],
         kind=Kind.SELECTION,
         key=f"manager-chosen:{candidacy.pk}",
-        subject=f"The client chose {name} – {a.title}",
-        body=(
-            f"The client chose {name} for “{a.title}”. The situational audit is due on "
-            f"{a.audit_due_date:%d %B %Y}."
+        subject=said(_lazy("The client chose %(name)s – %(title)s"), name=name, title=a.title),
+        body=said(
+            _lazy(
+                "The client chose %(name)s for “%(title)s”. The situational audit is due "
+                "on %(due)s."
+            ),
+            name=name,
+            title=a.title,
+            due=day(a.audit_due_date),
         ),
         url=place(a, "audit"),
         exclude=[user.pk],
@@ -167,10 +187,15 @@ def manager_chosen(candidacy: Candidacy, user: Any, not_retained: Iterable[int])
         [Party.MANAGER],
         kind=Kind.SELECTION,
         key=f"manager-chosen:{candidacy.pk}",
-        subject=f"You are selected – {a.title}",
-        body=(
-            f"{a.client} chose you for “{a.title}”. Your situational audit is due on "
-            f"{a.audit_due_date:%d %B %Y}: start it from the assignment's audit section."
+        subject=said(_lazy("You are selected – %(title)s"), title=a.title),
+        body=said(
+            _lazy(
+                "%(client)s chose you for “%(title)s”. Your situational audit is due on "
+                "%(due)s: start it from the assignment's audit section."
+            ),
+            client=str(a.client),
+            title=a.title,
+            due=day(a.audit_due_date),
         ),
         url=place(a, "audit"),
         exclude=[user.pk],
@@ -181,10 +206,13 @@ def manager_chosen(candidacy: Candidacy, user: Any, not_retained: Iterable[int])
         people=not_retained,
         kind=Kind.SELECTION,
         key=f"not-retained:{a.pk}",
-        subject=f"Not retained – {a.title}",
-        body=f"The client chose another candidate for “{a.title}”. Thank you for your time.",
+        subject=said(_lazy("Not retained – %(title)s"), title=a.title),
+        body=said(
+            _lazy("The client chose another candidate for “%(title)s”. Thank you for your time."),
+            title=a.title,
+        ),
         url=place(a),
-        reason=f"You were presented as a candidate for “{a.title}”.",
+        reason=said(_lazy("You were presented as a candidate for “%(title)s”."), title=a.title),
     )
     return told
 
@@ -199,8 +227,15 @@ def audit_returned(report: AuditReport, user: Any, comment: str) -> int:
         [Party.MANAGER],
         kind=Kind.AUDIT,
         key=f"audit-returned:{report.pk}",
-        subject=f"Audit report v{report.version} returned – {a.title}",
-        body=f"The director returned your audit report with this comment:\n\n{comment}",
+        subject=said(
+            _lazy("Audit report v%(version)s returned – %(title)s"),
+            version=report.version,
+            title=a.title,
+        ),
+        body=said(
+            _lazy("The director returned your audit report with this comment:\n\n%(comment)s"),
+            comment=comment,
+        ),
         url=place(a, "audit"),
         exclude=[user.pk],
     )
@@ -213,10 +248,13 @@ def audit_accepted(report: AuditReport, user: Any) -> int:
         [Party.MANAGER],
         kind=Kind.AUDIT,
         key=f"audit-accepted:{report.pk}",
-        subject=f"Audit report accepted – {a.title}",
-        body=(
-            f"The director accepted your audit report v{report.version}. The action plan "
-            "can now be drafted."
+        subject=said(_lazy("Audit report accepted – %(title)s"), title=a.title),
+        body=said(
+            _lazy(
+                "The director accepted your audit report v%(version)s. The action plan can "
+                "now be drafted."
+            ),
+            version=report.version,
         ),
         url=place(a, "plan"),
         exclude=[user.pk],
@@ -226,10 +264,13 @@ def audit_accepted(report: AuditReport, user: Any) -> int:
         [Party.CLIENT],
         kind=Kind.AUDIT,
         key=f"audit-accepted:{report.pk}",
-        subject=f"The situational audit is ready – {a.title}",
-        body=(
-            f"The situational audit of “{a.title}” is accepted: see what it found beside "
-            "what the brief announced. The action plan follows."
+        subject=said(_lazy("The situational audit is ready – %(title)s"), title=a.title),
+        body=said(
+            _lazy(
+                "The situational audit of “%(title)s” is accepted: see what it found beside "
+                "what the brief announced. The action plan follows."
+            ),
+            title=a.title,
         ),
         url=place(a, "audit"),
         exclude=[user.pk],
@@ -251,10 +292,18 @@ def plan_to_confirm(
         todo,
         kind=Kind.PLAN,
         key=f"plan-to-confirm:{plan.pk}:{round_key}",
-        subject=f"Action plan v{plan.version} awaits your confirmation – {a.title}",
-        body=(
-            f"Action plan v{plan.version} of “{a.title}” is ready. Read it and confirm it: "
-            "the plan takes effect once the client, the manager and the director confirm."
+        subject=said(
+            _lazy("Action plan v%(version)s awaits your confirmation – %(title)s"),
+            version=plan.version,
+            title=a.title,
+        ),
+        body=said(
+            _lazy(
+                "Action plan v%(version)s of “%(title)s” is ready. Read it and confirm it: "
+                "the plan takes effect once the client, the manager and the director confirm."
+            ),
+            version=plan.version,
+            title=a.title,
         ),
         url=place(a, "plan"),
         exclude=[user.pk],
@@ -269,10 +318,23 @@ def plan_confirmed(plan: ActionPlan) -> int:
         [Party.DIRECTOR],
         kind=Kind.PLAN,
         key=f"plan-confirmed:{plan.pk}",
-        subject=f"Action plan v{plan.version} confirmed by all three – {a.title}",
-        body=(
-            f"The client, the manager and you confirmed action plan v{plan.version} of "
-            f"“{a.title}”: it is ready to {'resume' if running else 'start'}."
+        subject=said(
+            _lazy("Action plan v%(version)s confirmed by all three – %(title)s"),
+            version=plan.version,
+            title=a.title,
+        ),
+        body=said(
+            _lazy(
+                "The client, the manager and you confirmed action plan v%(version)s of "
+                "“%(title)s”: it is ready to resume."
+            )
+            if running
+            else _lazy(
+                "The client, the manager and you confirmed action plan v%(version)s of "
+                "“%(title)s”: it is ready to start."
+            ),
+            version=plan.version,
+            title=a.title,
         ),
         url=place(a, "header"),
     )
@@ -281,11 +343,26 @@ def plan_confirmed(plan: ActionPlan) -> int:
 # ---- The lifecycle -----------------------------------------------------------------------
 
 LIFECYCLE_NEWS = {
-    "start_progress": ("The assignment has started", "“{title}” is under way: {first}"),
-    "start_realignment": ("Realignment started", "“{title}” is being realigned: {reason}"),
-    "resume_progress": ("Progress resumed", "“{title}” resumes on the revised plan: {first}"),
-    "complete": ("The assignment is completed", "“{title}” is completed. Outcome: {outcome}"),
-    "cancel": ("The assignment is cancelled", "“{title}” is cancelled. Reason: {reason}"),
+    "start_progress": (
+        _lazy("The assignment has started – %(title)s"),
+        _lazy("“%(title)s” is under way: %(first)s"),
+    ),
+    "start_realignment": (
+        _lazy("Realignment started – %(title)s"),
+        _lazy("“%(title)s” is being realigned: %(reason)s"),
+    ),
+    "resume_progress": (
+        _lazy("Progress resumed – %(title)s"),
+        _lazy("“%(title)s” resumes on the revised plan: %(first)s"),
+    ),
+    "complete": (
+        _lazy("The assignment is completed – %(title)s"),
+        _lazy("“%(title)s” is completed. Outcome: %(outcome)s"),
+    ),
+    "cancel": (
+        _lazy("The assignment is cancelled – %(title)s"),
+        _lazy("“%(title)s” is cancelled. Reason: %(reason)s"),
+    ),
 }
 
 
@@ -298,17 +375,21 @@ def transition_performed(record: TransitionRecord, user: Any) -> int:
     subject, body = news
     next_meeting = a.meetings.filter(status=ProgressMeeting.Status.SCHEDULED).first()
     first = (
-        f"the next progress meeting is on {next_meeting.scheduled_for:%A %d %B %Y}."
+        said(
+            _lazy("the next progress meeting is on %(day)s."),
+            day=day(next_meeting.scheduled_for, "l d F Y"),
+        )
         if next_meeting
-        else "the next progress meeting will be scheduled."
+        else _lazy("the next progress meeting will be scheduled.")
     )
     return tell(
         a,
         Party.values,
         kind=Kind.LIFECYCLE,
         key=f"transition:{record.pk}",
-        subject=f"{subject} – {a.title}",
-        body=body.format(
+        subject=said(subject, title=a.title),
+        body=said(
+            body,
             title=a.title,
             first=first,
             reason=a.realignment_reason
@@ -324,19 +405,30 @@ def transition_performed(record: TransitionRecord, user: Any) -> int:
 # ---- Progress meetings -------------------------------------------------------------------
 
 
-def _lines(*pairs: tuple[str, object]) -> str:
-    return "\n".join(f"{label}: {value}" for label, value in pairs if value not in ("", None))
+def _lines(*pairs: tuple[str | Promise, object]) -> Promise:
+    return joined(
+        "\n",
+        *(
+            said(_lazy("%(label)s: %(value)s"), label=label, value=value)
+            for label, value in pairs
+            if value not in ("", None)
+        ),
+    )
 
 
 def meeting_recorded(meeting: ProgressMeeting, user: Any) -> int:
     """A summary for each other party; the client's without the provider's own parts."""
     a = meeting.assignment
     key = f"meeting-recorded:{meeting.pk}"
-    subject = f"Progress meeting of {meeting.held_on:%d %B %Y} recorded – {a.title}"
+    subject = said(
+        _lazy("Progress meeting of %(day)s recorded – %(title)s"),
+        day=day(meeting.held_on),
+        title=a.title,
+    )
     shared = (
-        ("Summary", meeting.summary),
-        ("Milestones", meeting.milestone_progress),
-        ("Client commitments", meeting.commitments_review),
+        (_lazy("Summary"), meeting.summary),
+        (_lazy("Milestones"), meeting.milestone_progress),
+        (_lazy("Client commitments"), meeting.commitments_review),
     )
     url = place(a, "meetings")
     told = tell(
@@ -357,11 +449,14 @@ def meeting_recorded(meeting: ProgressMeeting, user: Any) -> int:
         subject=subject,
         body=_lines(
             *shared,
-            ("Changes of direction", meeting.direction_changes),
-            ("Realignment actions", meeting.realignment_actions),
-            ("Manager's workload", meeting.manager_workload and f"{meeting.manager_workload}/5"),
-            ("Manager's strain", meeting.manager_strain and f"{meeting.manager_strain}/5"),
-            ("New business", meeting.opportunities),
+            (_lazy("Changes of direction"), meeting.direction_changes),
+            (_lazy("Realignment actions"), meeting.realignment_actions),
+            (
+                _lazy("Manager's workload"),
+                meeting.manager_workload and f"{meeting.manager_workload}/5",
+            ),
+            (_lazy("Manager's strain"), meeting.manager_strain and f"{meeting.manager_strain}/5"),
+            (_lazy("New business"), meeting.opportunities),
         ),
         url=url,
         exclude=[user.pk],

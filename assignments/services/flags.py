@@ -7,14 +7,15 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .. import access
 from ..exceptions import Refused
 from ..models import Assignment, Flag, Notification
 from .common import require
 from .freshness import dashboards_changed
-from .notifications import notifications_record
+from .notifications import language_of, notifications_record
 
 Found = dict[str, int]
 
@@ -27,10 +28,27 @@ def flags_raise(flags: Iterable[Flag | None]) -> int:
         return 0
     known = set(Flag.objects.filter(key__in=[f.key for f in rows]).values_list("key", flat=True))
     new = [f for f in rows if f.key not in known]
+    flags_word(new)
     # One statement whatever the number (SQLite splits it by its limit on parameters).
     Flag.objects.bulk_create(new, ignore_conflicts=True)
     dashboards_changed(assignments=[f.assignment_id for f in new])
     return len(new)
+
+
+def flags_word(flags: list[Flag]) -> None:
+    """Word each flag's lazy message once, in the language of its assignment's director (the
+    one accountable for it; other directors of the firm read the same words), or the
+    installation's (their languages in one query)."""
+    if not flags:
+        return
+    languages = dict(
+        Assignment.objects.filter(pk__in={f.assignment_id for f in flags}).values_list(
+            "pk", "director__language"
+        )
+    )
+    for f in flags:
+        with translation.override(language_of(languages.get(f.assignment_id))):
+            f.message = str(f.message)
 
 
 def record(
@@ -70,7 +88,7 @@ def flags_resolve(
     """Resolve flags (one, or an admin's selection): locked and checked together, resolved
     in one update. Returns how many were resolved, and each one refused with the reason."""
     comment = (comment or "").strip()
-    require(comment, "Say how the flag was resolved.")
+    require(comment, _("Say how the flag was resolved."))
     refused: list[tuple[Flag, Exception]] = []
     with transaction.atomic():
         locked = list(
@@ -82,7 +100,7 @@ def flags_resolve(
         for flag in locked:
             reason = access.flag_refusal(flag.assignment, user, flag.kind)
             if reason is None and flag.resolved_at is not None:
-                reason = Refused("This flag is already resolved.")
+                reason = Refused(_("This flag is already resolved."))
             if reason is None:
                 allowed.append(flag)
             else:

@@ -9,13 +9,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from partners.validators import one_line
 
@@ -39,10 +45,69 @@ def assignment_url(assignment_id: int) -> str:
         return f"/assignments/{assignment_id}/"
 
 
+# ---- Wording in the recipient's language ------------------------------------------------
+# A notification is written when something happens, by whoever did it, and read by people
+# who may speak another language. Its texts are built lazily (a sentence with its values)
+# and turned into words once per recipient, in the recipient's language, when recorded.
+
+
+def _worded(template: str | Promise, params: dict[str, Any]) -> str:
+    # `%` on a lazy sentence translates it first (and picks the plural form by its count).
+    return template % params if params else str(template)
+
+
+def _joined(separator: str | Promise, parts: tuple[Any, ...]) -> str:
+    return str(separator).join(str(part) for part in parts)
+
+
+_said = lazy(_worded, str)
+_joined_lazy = lazy(_joined, str)
+_day = lazy(date_format, str)
+
+
+def said(template: str | Promise, **params: Any) -> Promise:
+    """`template` (a lazily translated sentence with %(name)s placeholders) with its values,
+    translated and filled in only when read, in the language active then; values may be
+    lazy themselves (a date, another sentence)."""
+    return _said(template, params)
+
+
+def joined(separator: str | Promise, *parts: Any) -> Promise:
+    """The parts (lazy or not) joined when read."""
+    return _joined_lazy(separator, parts)
+
+
+def day(value: Any, fmt: str = "d F Y") -> Promise:
+    """A date written in the reader's language (month and weekday names), when read."""
+    return _day(value, fmt)
+
+
+def language_of(language: str | None) -> str:
+    """A person's language, or the installation's when they chose none."""
+    return language or settings.LANGUAGE_CODE
+
+
+def notifications_word(notes: list[Notification]) -> None:
+    """Turn each notification's lazy texts into words in its recipient's language (the
+    recipients' languages in one query)."""
+    if not notes:
+        return
+    languages = dict(
+        get_user_model()
+        .objects.filter(pk__in={n.recipient_id for n in notes})
+        .values_list("pk", "language")
+    )
+    for n in notes:
+        with translation.override(language_of(languages.get(n.recipient_id))):
+            n.subject = str(n.subject)[:200]
+            n.body = str(n.body)
+            n.reason = str(n.reason)[:200]
+
+
 ROLE_REASONS = {
-    "director": "You are the director of “{title}”.",
-    "manager": "You are the interim manager on “{title}”.",
-    "client": "You are the client contact for “{title}”.",
+    "director": _lazy("You are the director of “%(title)s”."),
+    "manager": _lazy("You are the interim manager on “%(title)s”."),
+    "client": _lazy("You are the client contact for “%(title)s”."),
 }
 
 
@@ -50,8 +115,8 @@ def notification_for(
     assignment: Assignment,
     role: str,
     key: str,
-    subject: str,
-    body: str,
+    subject: str | Promise,
+    body: str | Promise,
     *,
     anchor: str = "",
     url: str = "",
@@ -59,7 +124,8 @@ def notification_for(
 ) -> Notification | None:
     """An unsaved notification to the person in `role` on the assignment (None if nobody
     holds it yet), saying why they get it and linking to the place to act: `url`, or the
-    assignment's page at the section `anchor`."""
+    assignment's page at the section `anchor`. The texts may be lazy: they are worded in
+    the recipient's language when recorded."""
     recipient_id = {
         "director": assignment.director_id,
         "manager": assignment.interim_manager_id,
@@ -71,9 +137,9 @@ def notification_for(
         recipient_id=recipient_id,
         assignment_id=assignment.pk,
         key=key,
-        subject=subject[:200],
+        subject=subject,
         body=body,
-        reason=ROLE_REASONS[role].format(title=assignment.title)[:200],
+        reason=said(ROLE_REASONS[role], title=assignment.title),
         url=url or assignment_url(assignment.pk) + (f"#{anchor}" if anchor else ""),
         kind=kind,
     )
@@ -93,6 +159,7 @@ def notifications_record(notes: Iterable[Notification | None]) -> int:
         )
     )
     new = [n for n in rows if (n.recipient_id, n.key) not in known]
+    notifications_word(new)
     deliveries_apply(new)
     # One statement whatever the number (SQLite splits it by its limit on parameters).
     Notification.objects.bulk_create(new, ignore_conflicts=True)
@@ -130,7 +197,10 @@ def preferences_update(*, user: Any, choices: dict[str, str]) -> dict[str, str]:
         v for v in choices.values() if v not in Delivery.values
     }
     if unknown:
-        raise Refused(f"Unknown notification setting(s): {', '.join(sorted(unknown))}.")
+        raise Refused(
+            _("Unknown notification setting(s): %(settings)s.")
+            % {"settings": ", ".join(sorted(unknown))}
+        )
     # One upsert for every kind, not a read and a write per kind.
     NotificationPreference.objects.bulk_create(
         [NotificationPreference(user_id=user.pk, kind=k, delivery=d) for k, d in choices.items()],
@@ -142,7 +212,13 @@ def preferences_update(*, user: Any, choices: dict[str, str]) -> dict[str, str]:
 
 
 def notification_email(notification: Notification) -> EmailMultiAlternatives:
-    """The templated message (plain text and HTML) for one notification."""
+    """The templated message (plain text and HTML) for one notification, in the
+    recipient's language."""
+    with translation.override(language_of(notification.recipient.language)):
+        return _notification_email(notification)
+
+
+def _notification_email(notification: Notification) -> EmailMultiAlternatives:
     context: dict[str, Any] = {
         "notification": notification,
         "recipient": notification.recipient,
@@ -296,7 +372,13 @@ def send_pending_emails(*, batch: int = 200, batches: int | None = None) -> int:
 
 
 def digest_email(recipient: Any, notes: list[Notification]) -> EmailMultiAlternatives:
-    """One message with everything a person chose to receive as a daily digest."""
+    """One message with everything a person chose to receive as a daily digest, in their
+    language."""
+    with translation.override(language_of(recipient.language)):
+        return _digest_email(recipient, notes)
+
+
+def _digest_email(recipient: Any, notes: list[Notification]) -> EmailMultiAlternatives:
     context: dict[str, Any] = {
         "recipient": recipient,
         "notifications": notes,
@@ -304,7 +386,13 @@ def digest_email(recipient: Any, notes: list[Notification]) -> EmailMultiAlterna
         "settings_link": settings.SITE_URL.rstrip("/") + reverse("notifications:settings"),
     }
     message = EmailMultiAlternatives(
-        subject=f"[Interim] Your daily digest: {len(notes)} update(s)",
+        subject="[Interim] "
+        + ngettext(
+            "Your daily digest: %(count)s update",
+            "Your daily digest: %(count)s updates",
+            len(notes),
+        )
+        % {"count": len(notes)},
         body=render_to_string("notifications/digest.txt", context),
         to=[recipient.email],
     )
@@ -363,7 +451,7 @@ def notifications_email_retry(*, notifications: QuerySet[Notification], user: An
     run, with a fresh count of attempts; returns how many will be (those not sent yet and
     still young enough to be sent at all)."""
     if not access.is_admin(user):
-        raise PermissionDenied("Only an admin may retry e-mails.")
+        raise PermissionDenied(_("Only an admin may retry e-mails."))
     now = timezone.now()
     recent = Q(
         delivery=Delivery.IMMEDIATE,
@@ -377,7 +465,7 @@ def notifications_email_retry(*, notifications: QuerySet[Notification], user: An
 def notification_mark_read(*, notification: Notification, user: Any) -> Notification:
     """The recipient has seen it."""
     if notification.recipient_id != user.pk:
-        raise PermissionDenied("This notification is not yours.")
+        raise PermissionDenied(_("This notification is not yours."))
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

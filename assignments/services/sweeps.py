@@ -14,6 +14,9 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext_lazy
 
 from ..constants import OVERLOADED, RUNNING_STATES
 from ..models import (
@@ -27,22 +30,28 @@ from ..models import (
 )
 from .drift import SUBMITTED_STATUSES
 from .flags import Found, merge, record
-from .notifications import ROLE_REASONS, notification_for
+from .notifications import ROLE_REASONS, day, notification_for, said
 
 # What a meeting's "direction changes" field holds when there were none.
 NO_CHANGE_WORDS = {"", "none", "no", "nil", "n/a", "na", "-", "nothing", "no change", "no changes"}
 
 
-def _days(n: int) -> str:
-    return "1 day" if abs(n) == 1 else f"{abs(n)} days"
+def _days(n: int) -> Promise:
+    return said(ngettext_lazy("%(n)s day", "%(n)s days", "n"), n=abs(n))
 
 
-def _when(day: date, today: date) -> str:
-    if day == today:
-        return "today"
-    if day == today + timedelta(days=1):
-        return "tomorrow"
-    return f"in {_days((day - today).days)}, on {day:%A %d %B}"
+def _when(due: date, today: date) -> str | Promise:
+    if due == today:
+        return _lazy("today")
+    if due == today + timedelta(days=1):
+        return _lazy("tomorrow")
+    return said(
+        _lazy("in %(days)s, on %(day)s"), days=_days((due - today).days), day=day(due, "l d F")
+    )
+
+
+# A choice's label, lower-cased in the reader's language.
+_lowered = lazy(lambda label: str(label).lower(), str)
 
 
 def review_reminders_send(*, today: date | None = None) -> Found:
@@ -62,26 +71,38 @@ def review_reminders_send(*, today: date | None = None) -> Found:
     flags, notes = [], []
     for meeting in meetings:
         a = meeting.assignment
-        day = meeting.scheduled_for
-        if day >= today:
-            key = f"review_reminder:{meeting.pk}:{day.isoformat()}"
-            subject = f"Progress review {_when(day, today)} – {a.title}"
-            body = (
-                f"The progress review of “{a.title}” is due {_when(day, today)}. "
-                "Bring milestone progress, the client's commitments, the six ratings "
-                "(objectives, context, skills, resources, expectations, timeline) and how "
-                "the interim manager is holding up."
+        due = meeting.scheduled_for
+        if due >= today:
+            key = f"review_reminder:{meeting.pk}:{due.isoformat()}"
+            subject = said(
+                _lazy("Progress review %(when)s – %(title)s"),
+                when=_when(due, today),
+                title=a.title,
+            )
+            body = said(
+                _lazy(
+                    "The progress review of “%(title)s” is due %(when)s. Bring milestone "
+                    "progress, the client's commitments, the six ratings (objectives, context, "
+                    "skills, resources, expectations, timeline) and how the interim manager is "
+                    "holding up."
+                ),
+                title=a.title,
+                when=_when(due, today),
             )
             notes += [
                 notification_for(a, role, key, subject, body, anchor="meetings")
                 for role in ROLE_REASONS
             ]
         else:
-            key = f"review_overdue:{meeting.pk}:{day.isoformat()}"
-            late = (today - day).days
-            message = (
-                f"The progress review of “{a.title}” was due on {day:%d %B %Y} and has not been "
-                f"recorded: {_days(late)} overdue. Hold it, record it, or mark it missed."
+            key = f"review_overdue:{meeting.pk}:{due.isoformat()}"
+            message = said(
+                _lazy(
+                    "The progress review of “%(title)s” was due on %(day)s and has not been "
+                    "recorded: %(late)s overdue. Hold it, record it, or mark it missed."
+                ),
+                title=a.title,
+                day=day(due),
+                late=_days((today - due).days),
             )
             flags.append(
                 Flag(assignment=a, kind=Flag.Kind.REVIEW_OVERDUE, key=key, message=message)
@@ -91,7 +112,7 @@ def review_reminders_send(*, today: date | None = None) -> Found:
                     a,
                     "director",
                     key,
-                    f"Progress review overdue – {a.title}",
+                    said(_lazy("Progress review overdue – %(title)s"), title=a.title),
                     message,
                     anchor="meetings",
                 )
@@ -124,18 +145,33 @@ def audit_reminders_send(*, today: date | None = None) -> Found:
                     a,
                     "manager",
                     key,
-                    f"Audit report due {_when(due, today)} – {a.title}",
-                    f"Your situational audit of “{a.title}” is due {_when(due, today)}. Submit "
-                    "the report with a finding and a gap level for each of the six dimensions, "
-                    "so the director can compare reality with the brief.",
+                    said(
+                        _lazy("Audit report due %(when)s – %(title)s"),
+                        when=_when(due, today),
+                        title=a.title,
+                    ),
+                    said(
+                        _lazy(
+                            "Your situational audit of “%(title)s” is due %(when)s. Submit the "
+                            "report with a finding and a gap level for each of the six "
+                            "dimensions, so the director can compare reality with the brief."
+                        ),
+                        title=a.title,
+                        when=_when(due, today),
+                    ),
                     anchor="audit",
                 )
             )
         else:
             key = f"audit_overdue:{a.pk}:{due.isoformat()}"
-            message = (
-                f"The audit report of “{a.title}” was due on {due:%d %B %Y} and has not been "
-                f"submitted: {_days((today - due).days)} overdue."
+            message = said(
+                _lazy(
+                    "The audit report of “%(title)s” was due on %(day)s and has not been "
+                    "submitted: %(late)s overdue."
+                ),
+                title=a.title,
+                day=day(due),
+                late=_days((today - due).days),
             )
             flags.append(
                 Flag(assignment=a, kind=Flag.Kind.AUDIT_OVERDUE, key=key, message=message)
@@ -145,7 +181,7 @@ def audit_reminders_send(*, today: date | None = None) -> Found:
                     a,
                     "director",
                     key,
-                    f"Audit report overdue – {a.title}",
+                    said(_lazy("Audit report overdue – %(title)s"), title=a.title),
                     message,
                     anchor="audit",
                 )
@@ -177,10 +213,16 @@ def commitments_sweep(*, today: date | None = None) -> Found:
         # The promise, not the row: a plan revision copies it and must not raise it again;
         # a revision that moves its due date starts a new period.
         key = f"fuse_risk:{a.pk}:{c.due_date.isoformat()}:{_digest(c.description)}"
-        message = (
-            f"The client promised “{c.description}” ({c.get_kind_display().lower()}) by "
-            f"{c.due_date:%d %B %Y}; it has not come, {_days((today - c.due_date).days)} late. "
-            "Without it the interim manager risks becoming the client's fuse: step in."
+        message = said(
+            _lazy(
+                "The client promised “%(promise)s” (%(kind)s) by %(day)s; it has not come, "
+                "%(late)s late. Without it the interim manager risks becoming the client's "
+                "fuse: step in."
+            ),
+            promise=c.description,
+            kind=_lowered(ClientCommitment.Kind(c.kind).label),
+            day=day(c.due_date),
+            late=_days((today - c.due_date).days),
         )
         flags.append(Flag(assignment=a, kind=Flag.Kind.FUSE_RISK, key=key, message=message))
         notes.append(
@@ -188,7 +230,7 @@ def commitments_sweep(*, today: date | None = None) -> Found:
                 a,
                 "director",
                 key,
-                f"Client commitment overdue – {a.title}",
+                said(_lazy("Client commitment overdue – %(title)s"), title=a.title),
                 message,
                 anchor="plan",
             )
@@ -229,30 +271,50 @@ def latest_meetings_sweep() -> Found:
     flags, notes = [], []
     for m in meetings:
         a = m.assignment
-        held = f"{m.held_on:%d %B %Y}" if m.held_on else "the last meeting"
+        held = day(m.held_on) if m.held_on else _lazy("the last meeting")
         if _says_something(m.direction_changes):
             key = f"direction_change:meeting:{m.pk}"
-            message = (
-                f"At the progress review of {held} the principal changed direction: "
-                f"{m.direction_changes.strip()} Check that the plan, the resources and the "
-                "manager's mandate still match."
+            message = said(
+                _lazy(
+                    "At the progress review of %(held)s the principal changed direction: "
+                    "%(changes)s Check that the plan, the resources and the manager's mandate "
+                    "still match."
+                ),
+                held=held,
+                changes=m.direction_changes.strip(),
             )
             flags.append(
                 Flag(assignment=a, kind=Flag.Kind.DIRECTION_CHANGE, key=key, message=message)
             )
             notes.append(
                 notification_for(
-                    a, "director", key, f"Change of direction – {a.title}", message, anchor="flags"
+                    a,
+                    "director",
+                    key,
+                    said(_lazy("Change of direction – %(title)s"), title=a.title),
+                    message,
+                    anchor="flags",
                 )
             )
         strained = (m.manager_strain or 0) >= level or (m.manager_workload or 0) >= OVERLOADED
         if strained:
             key = f"manager_strain:meeting:{m.pk}"
-            who = a.interim_manager.full_name if a.interim_manager else "The interim manager"
-            message = (
-                f"At the progress review of {held}, {who}'s strain was rated "
-                f"{m.manager_strain or '–'}/5 and workload {m.manager_workload or '–'}/5. "
-                "Talk to the manager and re-establish roles and resources before it breaks."
+            message = said(
+                _lazy(
+                    "At the progress review of %(held)s, %(who)s's strain was rated "
+                    "%(strain)s/5 and workload %(workload)s/5. Talk to the manager and "
+                    "re-establish roles and resources before it breaks."
+                )
+                if a.interim_manager
+                else _lazy(
+                    "At the progress review of %(held)s, the interim manager's strain was "
+                    "rated %(strain)s/5 and workload %(workload)s/5. Talk to the manager and "
+                    "re-establish roles and resources before it breaks."
+                ),
+                held=held,
+                who=a.interim_manager.full_name if a.interim_manager else "",
+                strain=m.manager_strain or "–",
+                workload=m.manager_workload or "–",
             )
             flags.append(
                 Flag(assignment=a, kind=Flag.Kind.MANAGER_STRAIN, key=key, message=message)
@@ -262,7 +324,7 @@ def latest_meetings_sweep() -> Found:
                     a,
                     "director",
                     key,
-                    f"Manager under strain – {a.title}",
+                    said(_lazy("Manager under strain – %(title)s"), title=a.title),
                     message,
                     anchor="flags",
                 )
