@@ -1,5 +1,6 @@
 """The signed-in person's own language, over the cookie and the browser's."""
 
+from django.db import InterfaceError, OperationalError
 from django.utils import translation
 
 
@@ -12,9 +13,13 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        language = getattr(user, "language", "") if user is not None else ""
-        if language and user.is_authenticated and language != request.LANGUAGE_CODE:
+        try:
+            user = request.user
+            language = user.language if user.is_authenticated else ""
+        except (OperationalError, InterfaceError):
+            # The database is down: the view will meet it and answer its 503 page.
+            language = ""
+        if language and language != request.LANGUAGE_CODE:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

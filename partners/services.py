@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from .models import ADMIN_PERMISSION, ClientOrganisation, ProviderFirm
+from .models import ADMIN_PERMISSION, ClientOrganisation, ProviderFirm, User
 
 
 def may_manage_clients(user: Any, firm: ProviderFirm) -> bool:
@@ -57,3 +58,10 @@ def password_reset_send(*, email: str, domain: str, use_https: bool) -> None:
     form = PasswordResetForm({"email": email})
     if form.is_valid():
         form.save(domain_override=domain, use_https=use_https)
+
+
+def user_language_set(*, user: Any, language: str) -> None:
+    """Keep the language a person chose on their account: their pages and e-mails follow it
+    on every device. Anything but one of LANGUAGES is ignored."""
+    if user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=user.pk).update(language=language)

@@ -1,7 +1,6 @@
 import logging
 
 from axes.helpers import get_client_ip_address
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -98,7 +97,5 @@ def firm_client_remove(request, organisation_id):
 def set_language(request):
     """Django's language switch, which also keeps the choice on a signed-in person's account
     (their pages and e-mails follow it on every device)."""
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+    services.user_language_set(user=request.user, language=request.POST.get("language", ""))
     return i18n_views.set_language(request)

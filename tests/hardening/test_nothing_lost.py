@@ -51,6 +51,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "bin" / "backup-restore-check"
 POST_ENDPOINTS = {
     "logout",
     "switch_role",
+    "set_language",
     "firm_clients",
     "firm_client_remove",
     "notifications:read",
@@ -86,6 +87,9 @@ POST_ENDPOINTS = {
 # Pages that only show.
 READ_ONLY = {
     "home",
+    "api:api-root",
+    "api:schema",
+    "api:docs",
     "healthz",
     "favicon",
     "notifications:list",
@@ -290,6 +294,8 @@ class Walk:
         self.post(self.client_contact, "/notifications/read-all/")
         self.post(d, "/notifications/settings/", {k.value: "in_app" for k in NotificationKind})
         self.post(d, "/accounts/role/", {"role": "director"})
+        for language in ("fr", "en-gb"):
+            self.post(d, "/i18n/setlang/", {"language": language, "next": "/"})
         lead = {
             "client": self.a.client_id,
             "description": "The group needs a treasurer.",
