@@ -16,10 +16,10 @@ def api():
 def as_(api, cast):
     """The JSON of a GET by one party of the cast: `as_("client", url)`, status asserted."""
 
-    def get(role, url, status=200, **query):
+    def get(role, url, expect=200, **query):
         api.force_authenticate(cast[role])
         response = api.get(url, query)
-        assert response.status_code == status, (role, url, response.content[:300])
+        assert response.status_code == expect, (role, url, response.content[:300])
         return response.json()
 
     return get
