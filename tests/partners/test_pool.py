@@ -431,7 +431,7 @@ def presented(walker, ranged):
     return walker.ready_candidacy(agree=False)
 
 
-RANGE = "1200.00–1650.00 EUR/day"
+RANGE = "€1,200.00–€1,650.00/day"
 
 
 def test_the_firms_director_sees_everything_with_the_track_record(client, director, ranged):
@@ -484,8 +484,8 @@ def test_a_client_sees_the_candidate_with_the_rate_offered_to_them(
     text = response.content.decode()
     assert response.status_code == 200 and response.context["page"].view == "candidate"
     assert "Plant turnarounds." in text
-    assert "1200.00 EUR/day" in text and "proposed" in text
-    assert "1650" not in text and "data-rate-range" not in text
+    assert "€1,200.00/day" in text and "proposed" in text
+    assert "1,650" not in text and "data-rate-range" not in text
     assert 'id="track-record"' not in text and response.context["track_record"] is None
     assert "Edit the profile" not in text
 
@@ -497,7 +497,7 @@ def test_a_client_sees_the_agreed_rate_once_agreed(client, client_contact, walke
     response = client.get(profile_url(ranged))
     [offer] = response.context["page"].offers
     assert (offer.day_rate, offer.agreed) == (Decimal("1400"), True)
-    assert "1400.00 EUR/day" in response.content.decode()
+    assert "€1,400.00/day" in response.content.decode()
 
 
 def test_a_client_of_another_organisation_does_not_know_the_candidate(
