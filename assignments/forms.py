@@ -3,13 +3,15 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from partners.validators import currency_code, currency_normalised, single_line
 
 from .constants import (
     RATING_CHOICES,
     RATING_MAX,
-    RATING_MIN,
     Dimension,
     FlagKind,
     GapLevel,
@@ -68,7 +70,9 @@ class AssignmentFilterForm(forms.Form):
 class TransitionForm(forms.Form):
     """The fields a transition needs (DESIGN.md: comment, candidacy, report, reason, outcome)."""
 
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_lazy("Comment")
+    )
 
     def __init__(self, *args, assignment, name, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,10 +84,11 @@ class TransitionForm(forms.Form):
                 queryset=assignment.candidacies.filter(
                     status=Candidacy.Status.PRESENTED, agreed_day_rate__isnull=False
                 ).select_related("manager"),
-                label="Chosen candidate",
+                label=_("Chosen candidate"),
                 error_messages={
-                    "invalid_choice": "Choose one of the presented candidates whose day rate "
-                    "is agreed."
+                    "invalid_choice": _(
+                        "Choose one of the presented candidates whose day rate is agreed."
+                    )
                 },
             )
         elif name == "accept_audit":
@@ -94,21 +99,25 @@ class TransitionForm(forms.Form):
             )
             self.fields["report"] = forms.ModelChoiceField(
                 queryset=assignment.audit_reports.filter(status=AuditReport.Status.SUBMITTED),
-                label="Audit report",
+                label=_("Audit report"),
                 # The report under review is the one accepted: nothing to pick from a blank.
                 initial=waiting[-1].pk if waiting else None,
                 empty_label=None,
                 widget=forms.HiddenInput if len(waiting) <= 1 else forms.Select,
-                error_messages={"invalid_choice": "Choose a submitted audit report."},
+                error_messages={"invalid_choice": _("Choose a submitted audit report.")},
             )
-            self.fields["comment"].label = "Comment (optional, shared with the client)"
-            self.fields[
-                "comment"
-            ].help_text = "The client sees this comment with the accepted audit report."
+            self.fields["comment"].label = _("Comment (optional, shared with the client)")
+            self.fields["comment"].help_text = _(
+                "The client sees this comment with the accepted audit report."
+            )
         elif name in ("start_realignment", "cancel"):
-            self.fields["reason"] = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields["reason"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 3}), label=_("Reason")
+            )
         elif name == "complete":
-            self.fields["outcome"] = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields["outcome"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 3}), label=_("Outcome")
+            )
         self.order_fields([f for f in self.fields if f != "comment"] + ["comment"])
 
     def service_kwargs(self):
@@ -129,17 +138,20 @@ def date_input():
 
 
 class AssignmentCreateForm(forms.Form):
-    title = forms.CharField(max_length=200, validators=[single_line])
+    title = forms.CharField(max_length=200, validators=[single_line], label=_lazy("Title"))
     client_contact = forms.ModelChoiceField(
         queryset=None,
-        label="Client contact",
-        help_text="The person at the client who speaks for the organisation.",
+        label=_lazy("Client contact"),
+        help_text=_lazy("The person at the client who speaks for the organisation."),
     )
     summary = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="The request"
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_lazy("The request")
     )
     review_cadence_days = forms.IntegerField(
-        min_value=1, max_value=365, initial=default_review_cadence, label="Review cadence (days)"
+        min_value=1,
+        max_value=365,
+        initial=default_review_cadence,
+        label=_lazy("Review cadence (days)"),
     )
 
     # A won lead of the firm's pipeline that this assignment starts.
@@ -170,7 +182,7 @@ class BriefForm(forms.Form):
     """One statement per dimension: what the client announced."""
 
     summary = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="The request"
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_lazy("The request")
     )
 
     def __init__(self, *args, assignment, **kwargs):
@@ -191,17 +203,17 @@ class BriefForm(forms.Form):
 
 
 BRIEF_HELP = {
-    "objectives": "The objectives the client announces.",
-    "context": "The situation as the client describes it.",
-    "skills": "The skills the client asks for.",
-    "resources": "The resources and means the client announces.",
-    "expectations": "What the client expects, and of whom.",
-    "timeline": "The implementation schedule.",
+    "objectives": _lazy("The objectives the client announces."),
+    "context": _lazy("The situation as the client describes it."),
+    "skills": _lazy("The skills the client asks for."),
+    "resources": _lazy("The resources and means the client announces."),
+    "expectations": _lazy("What the client expects, and of whom."),
+    "timeline": _lazy("The implementation schedule."),
 }
 
 
 class CandidacyAddForm(forms.Form):
-    manager = forms.ModelChoiceField(queryset=None, label="Manager from the firm's pool")
+    manager = forms.ModelChoiceField(queryset=None, label=_lazy("Manager from the firm's pool"))
 
     def __init__(self, *args, pool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,18 +232,24 @@ class VettingForm(forms.ModelForm):
     def clean_proposed_day_rate(self):
         rate = self.cleaned_data.get("proposed_day_rate")
         if rate is not None and rate <= 0:
-            raise forms.ValidationError("A day rate must be positive.")
+            raise forms.ValidationError(_("A day rate must be positive."))
         return rate
 
     class Meta:
         model = Candidacy
         fields = Candidacy.VETTING_EDITABLE
+        labels = {
+            "fit_rating": _lazy("Fit rating"),
+            "fit_rationale": _lazy("Fit rationale"),
+            "proposed_day_rate": _lazy("Proposed day rate"),
+            "currency": _lazy("Currency"),
+        }
         widgets = {
             "fit_rationale": forms.Textarea(attrs={"rows": 2}),
             "oversell_note": forms.Textarea(attrs={"rows": 2}),
             "internal_notes": forms.Textarea(attrs={"rows": 2}),
             "fit_rating": forms.Select(
-                choices=[("", "–")] + [(n, f"{n}/{RATING_MAX}") for n, _ in RATING_CHOICES]
+                choices=[("", "–")] + [(n, f"{n}/{RATING_MAX}") for n, _label in RATING_CHOICES]
             ),
         }
 
@@ -240,24 +258,30 @@ class PresentForm(forms.Form):
     justification = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when the fit rating is low.",
+        label=_lazy("Justification"),
+        help_text=_lazy("Needed when the fit rating is low."),
     )
 
 
 class NegotiationRoundForm(forms.Form):
-    offered_by = forms.ChoiceField(choices=NegotiationRound.Side.choices)
+    offered_by = forms.ChoiceField(
+        choices=NegotiationRound.Side.choices, label=_lazy("Offered by")
+    )
     day_rate = forms.DecimalField(
         max_digits=9,
         decimal_places=2,
         min_value=Decimal("0.01"),
-        error_messages={"min_value": "A day rate must be positive."},
+        label=_lazy("Day rate"),
+        error_messages={"min_value": _lazy("A day rate must be positive.")},
     )
-    note = forms.CharField(required=False, max_length=500)
-    agreed = forms.BooleanField(required=False, label="Both sides agree on this rate")
+    note = forms.CharField(required=False, max_length=500, label=_lazy("Note"))
+    agreed = forms.BooleanField(required=False, label=_lazy("Both sides agree on this rate"))
 
 
 class AuditReportForm(forms.Form):
-    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_lazy("Summary")
+    )
 
     def __init__(self, *args, report, brief, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,14 +291,15 @@ class AuditReportForm(forms.Form):
         for value, label in Dimension.choices:
             existing = found.get(value)
             self.fields[f"{value}_finding"] = forms.CharField(
-                label=f"{label}: what you found",
+                label=_("%(dimension)s: what you found") % {"dimension": label},
                 required=False,
                 initial=existing.finding if existing else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
-                help_text=f"The brief said: {brief.get(value) or '(nothing)'}",
+                help_text=_("The brief said: %(statement)s")
+                % {"statement": brief.get(value) or _("(nothing)")},
             )
             self.fields[f"{value}_level"] = forms.TypedChoiceField(
-                label=f"{label}: gap level",
+                label=_("%(dimension)s: gap level") % {"dimension": label},
                 choices=GapLevel.choices,
                 coerce=int,
                 initial=existing.gap_level if existing else 0,
@@ -290,12 +315,14 @@ class AuditReportForm(forms.Form):
 
 class ReturnReportForm(forms.Form):
     comment = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="What should be revised"
+        widget=forms.Textarea(attrs={"rows": 2}), label=_lazy("What should be revised")
     )
 
 
 class PlanForm(forms.Form):
-    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_lazy("Summary")
+    )
 
 
 class PlanRowForm(forms.Form):
@@ -316,19 +343,23 @@ class PlanRowForm(forms.Form):
 
 
 class MilestoneForm(PlanRowForm):
-    title = forms.CharField(max_length=200, validators=[single_line])
-    owner = forms.CharField(max_length=100)
-    due_date = forms.DateField(widget=date_input())
-    status = forms.ChoiceField(choices=Milestone.Status.choices, initial="planned")
+    title = forms.CharField(max_length=200, validators=[single_line], label=_lazy("Title"))
+    owner = forms.CharField(max_length=100, label=_lazy("Owner"))
+    due_date = forms.DateField(widget=date_input(), label=_lazy("Due date"))
+    status = forms.ChoiceField(
+        choices=Milestone.Status.choices, initial="planned", label=_lazy("Status")
+    )
 
 
 class CommitmentForm(PlanRowForm):
     # The select shows its first choice: as the initial, a blank row is not "changed".
     kind = forms.ChoiceField(
-        choices=ClientCommitment.Kind.choices, initial=ClientCommitment.Kind.RESOURCES
+        choices=ClientCommitment.Kind.choices,
+        initial=ClientCommitment.Kind.RESOURCES,
+        label=_lazy("Kind"),
     )
-    description = forms.CharField(max_length=300)
-    due_date = forms.DateField(widget=date_input())
+    description = forms.CharField(max_length=300, label=_lazy("Description"))
+    due_date = forms.DateField(widget=date_input(), label=_lazy("Due date"))
 
 
 # Blank extra rows are optional (empty_permitted): left untouched, they never block a save.
@@ -346,8 +377,26 @@ def formset_rows(formset):
 
 class MeetingScheduleForm(forms.Form):
     scheduled_for = forms.DateField(
-        widget=date_input(), help_text="Today or later; any day, weekends included."
+        widget=date_input(),
+        label=_lazy("Scheduled for"),
+        help_text=_lazy("Today or later; any day, weekends included."),
     )
+    starts_at = forms.TimeField(
+        required=False,
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+        label=_lazy("Starts at"),
+    )
+    duration_minutes = forms.IntegerField(
+        required=False, min_value=15, max_value=600, initial=60, label=_lazy("Duration (minutes)")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The hour is read in the installation's time zone, which the form names.
+        self.fields["starts_at"].help_text = _(
+            "Optional, %(zone)s time. Without an hour, calendars show the meeting on the "
+            "whole day."
+        ) % {"zone": settings.TIME_ZONE}
 
     def clean_scheduled_for(self):
         day = self.cleaned_data["scheduled_for"]
@@ -358,34 +407,44 @@ class MeetingScheduleForm(forms.Form):
 
 
 class MeetingRecordForm(forms.Form):
-    held_on = forms.DateField(widget=date_input())
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    milestone_progress = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    held_on = forms.DateField(widget=date_input(), label=_lazy("Held on"))
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_lazy("Summary"))
+    milestone_progress = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_lazy("Milestone progress"),
+    )
     commitments_review = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Client commitments: delivered or not",
+        label=_lazy("Client commitments: delivered or not"),
     )
     manager_workload = forms.TypedChoiceField(
         choices=RATING_CHOICES,
         coerce=int,
-        help_text=f"{RATING_MIN} light – {RATING_MAX} overloaded",
+        label=_lazy("Manager workload"),
+        help_text=_lazy("1 light – 5 overloaded"),
     )
     manager_strain = forms.TypedChoiceField(
         choices=RATING_CHOICES,
         coerce=int,
-        help_text=f"{RATING_MIN} serene – {RATING_MAX} worn out",
+        label=_lazy("Manager strain"),
+        help_text=_lazy("1 serene – 5 worn out"),
     )
     direction_changes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Changes of direction by the principal",
+        label=_lazy("Changes of direction by the principal"),
     )
-    realignment_actions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    realignment_actions = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_lazy("Realignment actions"),
+    )
     opportunities = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="New business opportunities",
+        label=_lazy("New business opportunities"),
     )
 
     def __init__(self, *args, meeting=None, **kwargs):
@@ -393,7 +452,9 @@ class MeetingRecordForm(forms.Form):
         self.meeting = meeting
         for value, label in Dimension.choices:
             self.fields[f"rating_{value}"] = forms.TypedChoiceField(
-                label=f"{label}: plan vs reality", choices=GapLevel.choices, coerce=int
+                label=_("%(dimension)s: plan vs reality") % {"dimension": label},
+                choices=GapLevel.choices,
+                coerce=int,
             )
 
     def clean_held_on(self):
@@ -417,9 +478,11 @@ class MeetingRecordForm(forms.Form):
 
 class ResolveFlagForm(forms.Form):
     comment = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="How it was resolved"
+        widget=forms.Textarea(attrs={"rows": 2}), label=_lazy("How it was resolved")
     )
 
 
 class DeliveredForm(forms.Form):
-    delivered_on = forms.DateField(required=False, widget=date_input())
+    delivered_on = forms.DateField(
+        required=False, widget=date_input(), label=_lazy("Delivered on")
+    )

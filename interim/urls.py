@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from assignments.health import healthz
 from assignments.urls import notification_patterns, opportunity_patterns
+from assignments.views import calendar as calendar_views
 from assignments.views import pool as pool_views
 from assignments.views.home import home
 from partners import views as partner_views
@@ -25,6 +26,12 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/role/", partner_views.switch_role, name="switch_role"),
+    path("accounts/calendar/", calendar_views.calendar_settings, name="calendar_settings"),
+    path("accounts/calendar/create/", calendar_views.calendar_create, name="calendar_create"),
+    path("accounts/calendar/rotate/", calendar_views.calendar_rotate, name="calendar_rotate"),
+    path("accounts/calendar/revoke/", calendar_views.calendar_revoke, name="calendar_revoke"),
+    # A person's private feed: the token in the address is its only credential.
+    path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("i18n/setlang/", partner_views.set_language, name="set_language"),
     path("api/", include("assignments.api.urls")),
     path("firm/clients/", partner_views.firm_clients, name="firm_clients"),

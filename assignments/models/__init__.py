@@ -14,6 +14,7 @@ from ..constants import (
 )
 from .audit import AuditFinding, AuditReport
 from .business import Opportunity
+from .calendar import CalendarFeed
 from .closeout import (
     Achievement,
     Cause,
@@ -40,6 +41,7 @@ __all__ = [
     "AuditFinding",
     "AuditReport",
     "BriefItem",
+    "CalendarFeed",
     "Candidacy",
     "Cause",
     "ChannelNote",

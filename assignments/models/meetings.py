@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..constants import CRITICAL_LEVEL, RATING_MAX, RATING_MIN, Dimension, GapLevel
 
@@ -15,17 +17,23 @@ class ProgressMeeting(models.Model):
     """A progress review of the assignment: the partnership's regular check."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        HELD = "held", "Held"
-        MISSED = "missed", "Missed"
+        SCHEDULED = "scheduled", _lazy("Scheduled")
+        HELD = "held", _lazy("Held")
+        MISSED = "missed", _lazy("Missed")
         # Closing an assignment keeps the meeting it had scheduled, as a record that it
         # was planned and did not take place.
-        CANCELLED = "cancelled", "Cancelled with the assignment"
+        CANCELLED = "cancelled", _lazy("Cancelled with the assignment")
 
     assignment = models.ForeignKey(
         "assignments.Assignment", on_delete=models.CASCADE, related_name="meetings"
     )
     scheduled_for = models.DateField(db_index=True)
+    # The hour it starts, in settings.TIME_ZONE (the firm's): a calendar shows a meeting
+    # without one as lasting the whole day.
+    starts_at = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(15), MaxValueValidator(600)]
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     held_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
@@ -35,19 +43,20 @@ class ProgressMeeting(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
-        help_text="1 light – 5 overloaded",
+        help_text=_lazy("1 light – 5 overloaded"),
     )
     manager_strain = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
-        help_text="1 serene – 5 worn out",
+        help_text=_lazy("1 serene – 5 worn out"),
     )
     direction_changes = models.TextField(
-        blank=True, help_text="Changes of direction by the principal, and under what pressure."
+        blank=True,
+        help_text=_lazy("Changes of direction by the principal, and under what pressure."),
     )
     realignment_actions = models.TextField(blank=True)
-    opportunities = models.TextField("new business opportunities", blank=True)
+    opportunities = models.TextField(_lazy("new business opportunities"), blank=True)
     drift_score = models.PositiveSmallIntegerField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -82,7 +91,10 @@ class ProgressMeeting(models.Model):
         ]
 
     def __str__(self):
-        return f"Progress meeting {self.scheduled_for} – {self.assignment}"
+        return _("Progress meeting %(date)s – %(assignment)s") % {
+            "date": self.scheduled_for,
+            "assignment": self.assignment,
+        }
 
     @property
     def is_scheduled(self):
@@ -126,7 +138,10 @@ class MeetingRating(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_dimension_display()}: level {self.level}"
+        return _("%(dimension)s: level %(level)s") % {
+            "dimension": self.get_dimension_display(),
+            "level": self.level,
+        }
 
 
 class DriftReading(models.Model):
@@ -173,4 +188,7 @@ class DriftReading(models.Model):
         ]
 
     def __str__(self):
-        return f"Drift {self.score} on {self.recorded_at:%Y-%m-%d}"
+        return _("Drift %(score)s on %(date)s") % {
+            "score": self.score,
+            "date": f"{self.recorded_at:%Y-%m-%d}",
+        }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from .. import access
 from ..drift import gap_drift
@@ -38,6 +40,8 @@ MEETING_FIELDS = (
 
 
 SATURDAY = 5
+# A meeting's length when none is given (the model's default).
+DEFAULT_DURATION_MINUTES = 60
 
 
 def working_day(day: date) -> date:
@@ -53,12 +57,16 @@ def next_meeting_date(assignment: Assignment, *, after: date) -> date:
     return working_day(after + timedelta(days=assignment.review_cadence_days))
 
 
-def schedule_next_meeting(assignment: Assignment, *, after: date) -> ProgressMeeting | None:
-    """The next review, one cadence after `after`, unless one is scheduled already."""
+def schedule_next_meeting(
+    assignment: Assignment, *, after: date, like: ProgressMeeting | None = None
+) -> ProgressMeeting | None:
+    """The next review, one cadence after `after`, unless one is scheduled already; at the
+    hour and for the length of `like` (the meeting it follows), when there is one."""
     if assignment.meetings.filter(status=ProgressMeeting.Status.SCHEDULED).exists():
         return None
+    hour = {"starts_at": like.starts_at, "duration_minutes": like.duration_minutes} if like else {}
     return ProgressMeeting.objects.create(
-        assignment=assignment, scheduled_for=next_meeting_date(assignment, after=after)
+        assignment=assignment, scheduled_for=next_meeting_date(assignment, after=after), **hour
     )
 
 
@@ -88,22 +96,20 @@ def held_on_refusal(
     meeting held."""
     today = today or timezone.localdate()
     if held_on > today:
-        return "A meeting cannot be recorded as held in the future."
+        return _("A meeting cannot be recorded as held in the future.")
     started = assignment_started_on(assignment)
     if started and held_on < started:
-        return (
-            f"A meeting cannot be held before the assignment started ({started:%d %b %Y}): "
-            "check the date."
-        )
+        return _(
+            "A meeting cannot be held before the assignment started (%(day)s): check the date."
+        ) % {"day": date_format(started, "d M Y")}
     held = assignment.meetings.filter(status=ProgressMeeting.Status.HELD, held_on__isnull=False)
     if meeting is not None:
         held = held.exclude(pk=meeting.pk)
     previous = held.order_by("-held_on").values_list("held_on", flat=True).first()
     if previous and held_on < previous:
-        return (
-            f"A meeting cannot be held before the previous one ({previous:%d %b %Y}): "
-            "check the date."
-        )
+        return _("A meeting cannot be held before the previous one (%(day)s): check the date.") % {
+            "day": date_format(previous, "d M Y")
+        }
     return ""
 
 
@@ -111,27 +117,38 @@ def scheduled_for_refusal(scheduled_for: date, *, today: date | None = None) -> 
     """Why `scheduled_for` cannot be given to a meeting ("" when it can): not in the past."""
     today = today or timezone.localdate()
     if scheduled_for < today:
-        return "A meeting cannot be scheduled in the past: choose today or a later day."
+        return _("A meeting cannot be scheduled in the past: choose today or a later day.")
     return ""
 
 
 def meeting_schedule(
-    *, assignment: Assignment, user: Any, scheduled_for: date, today: date | None = None
+    *,
+    assignment: Assignment,
+    user: Any,
+    scheduled_for: date,
+    starts_at: time | None = None,
+    duration_minutes: int | None = None,
+    today: date | None = None,
 ) -> ProgressMeeting:
-    """Set (or move) the next progress meeting. The day is the user's choice, weekends
-    included; `today` is the day it is decided (the demo's back-story passes its own)."""
+    """Set (or move) the next progress meeting: its day, and its hour (in TIME_ZONE) and
+    length if known. The day is the user's choice, weekends included; `today` is the day
+    it is decided (the demo's back-story passes its own)."""
     access.check("schedule_meeting", assignment, user)
     problem = scheduled_for_refusal(scheduled_for, today=today)
     require(not problem, problem)
+    when = {
+        "scheduled_for": scheduled_for,
+        "starts_at": starts_at,
+        "duration_minutes": duration_minutes or DEFAULT_DURATION_MINUTES,
+    }
     with transaction.atomic():
         meeting = assignment.meetings.filter(status=ProgressMeeting.Status.SCHEDULED).first()
         if meeting:
-            meeting.scheduled_for = scheduled_for
-            meeting.save(update_fields=["scheduled_for"])
+            for name, value in when.items():
+                setattr(meeting, name, value)
+            meeting.save(update_fields=list(when))
         else:
-            meeting = ProgressMeeting.objects.create(
-                assignment=assignment, scheduled_for=scheduled_for
-            )
+            meeting = ProgressMeeting.objects.create(assignment=assignment, **when)
         dashboard_changed(assignment)
     return meeting
 
@@ -150,15 +167,21 @@ def meeting_record(
     assignment = meeting.assignment
     access.check("record_meeting", assignment, user)
     unknown = set(fields) - set(MEETING_FIELDS)
-    require(not unknown, f"Unknown meeting field(s): {', '.join(sorted(unknown))}.")
-    missing = [label for value, label in Dimension.choices if value not in ratings]
-    require(not missing, f"Rate every dimension; missing: {', '.join(missing)}.")
+    require(
+        not unknown,
+        _("Unknown meeting field(s): %(names)s.") % {"names": ", ".join(sorted(unknown))},
+    )
+    missing = [str(label) for value, label in Dimension.choices if value not in ratings]
+    require(
+        not missing, _("Rate every dimension; missing: %(names)s.") % {"names": ", ".join(missing)}
+    )
     score = gap_drift(ratings, drift_weights())
     with transaction.atomic():
         locked = ProgressMeeting.objects.select_for_update().get(pk=meeting.pk)
         require(
             locked.status == ProgressMeeting.Status.SCHEDULED,
-            f"This meeting is already {locked.get_status_display().lower()}.",
+            _("This meeting is already %(status)s.")
+            % {"status": locked.get_status_display().lower()},
         )
         problem = held_on_refusal(assignment, held_on, meeting=locked, today=today)
         require(not problem, problem)
@@ -177,7 +200,7 @@ def meeting_record(
             assignment=assignment, meeting=locked, score=score, recorded_at=timezone.now()
         )
         drift_store_on_assignment(reading)
-        schedule_next_meeting(assignment, after=held_on)
+        schedule_next_meeting(assignment, after=held_on, like=locked)
         # The worker looks at the trend; a sweep catches up if it is lost.
         enqueue_on_commit("check_meeting_drift", locked.pk)
         events.meeting_recorded(locked, user)
@@ -196,11 +219,12 @@ def meeting_mark_missed(*, meeting: ProgressMeeting, user: Any) -> ProgressMeeti
         locked = ProgressMeeting.objects.select_for_update().get(pk=meeting.pk)
         require(
             locked.status == ProgressMeeting.Status.SCHEDULED,
-            f"This meeting is already {locked.get_status_display().lower()}.",
+            _("This meeting is already %(status)s.")
+            % {"status": locked.get_status_display().lower()},
         )
         locked.status = ProgressMeeting.Status.MISSED
         locked.save(update_fields=["status"])
-        schedule_next_meeting(assignment, after=timezone.localdate())
+        schedule_next_meeting(assignment, after=timezone.localdate(), like=locked)
         dashboard_changed(assignment)
     meeting.refresh_from_db()
     return meeting

@@ -2,6 +2,8 @@
 
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import access, selectors, services
@@ -20,16 +22,27 @@ def _meeting(a, meeting_id):
 def meeting_schedule(request, pk):
     a = selectors.get_assignment_for_user(request.user, pk)
     access.check_party("schedule_meeting", a, request.user)
+    # Moving the next meeting starts from its day and hour.
+    planned = a.meetings.filter(status=ProgressMeeting.Status.SCHEDULED).first()
+    initial = (
+        {f: getattr(planned, f) for f in ("scheduled_for", "starts_at", "duration_minutes")}
+        if planned
+        else {}
+    )
     return _form_view(
         request,
         a,
-        MeetingScheduleForm(_posted(request)),
+        MeetingScheduleForm(_posted(request), initial=initial),
         lambda data: services.meeting_schedule(
-            assignment=a, user=request.user, scheduled_for=data["scheduled_for"]
+            assignment=a,
+            user=request.user,
+            scheduled_for=data["scheduled_for"],
+            starts_at=data.get("starts_at"),
+            duration_minutes=data.get("duration_minutes"),
         ),
-        success="Progress meeting scheduled.",
-        title="Schedule the next progress meeting",
-        submit="Schedule",
+        success=_("Progress meeting scheduled."),
+        title=_("Schedule the next progress meeting"),
+        submit=_("Schedule"),
         anchor="#meetings",
     )
 
@@ -55,9 +68,10 @@ def meeting_record(request, pk, meeting_id):
             ratings=form.ratings(),
             **form.meeting_fields(),
         ),
-        success="Progress meeting recorded; the next one is scheduled.",
-        title=f"Record the progress meeting of {meeting.scheduled_for:%d %b %Y}",
-        submit="Record the meeting",
+        success=_("Progress meeting recorded; the next one is scheduled."),
+        title=_("Record the progress meeting of %(date)s")
+        % {"date": date_format(meeting.scheduled_for, "d M Y")},
+        submit=_("Record the meeting"),
         anchor="#meetings",
     )
 
@@ -71,6 +85,6 @@ def meeting_missed(request, pk, meeting_id):
     _attempt(
         request,
         lambda: services.meeting_mark_missed(meeting=meeting, user=request.user),
-        "Meeting marked missed; the next one is scheduled.",
+        _("Meeting marked missed; the next one is scheduled."),
     )
     return _back(a, "#meetings")

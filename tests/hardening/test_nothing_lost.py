@@ -83,6 +83,9 @@ POST_ENDPOINTS = {
     "manager_add",
     "manager_edit",
     "manager_remove",
+    "calendar_create",
+    "calendar_rotate",
+    "calendar_revoke",
 }
 # Pages that only show.
 READ_ONLY = {
@@ -103,6 +106,10 @@ READ_ONLY = {
     "opportunities:export",
     "managers",
     "manager_profile",
+    "assignments:meeting_ics",
+    "calendar_settings",
+    # Read by calendar applications; it notes only when it was last read.
+    "calendar_feed",
 }
 # Django's own sign-in and password forms: they write a session or a password, no record.
 DJANGO_AUTH = {
@@ -127,6 +134,8 @@ MAY_REMOVE = {
     # A profile's skills are the ones it was last given; leaving a pool unlinks it.
     "manager_edit": {"partners.managerprofile_skills"},
     "manager_remove": {"partners.managerprofile_firms"},
+    # Withdrawing one's calendar address removes it: nothing answers at it any more.
+    "calendar_revoke": {"assignments.calendarfeed"},
 }
 
 
@@ -320,6 +329,9 @@ class Walk:
         self.post(d, f"/managers/{nina.pk}/edit/", profile)
         self.post(d, f"/managers/{nina.pk}/edit/", profile | {"new_skills": "Tax"})
         self.post(d, f"/managers/{nina.pk}/remove/")
+        self.post(self.client_contact, "/accounts/calendar/create/")
+        self.post(self.client_contact, "/accounts/calendar/rotate/")
+        self.post(self.client_contact, "/accounts/calendar/revoke/")
 
     def everything(self):
         self.through_selection()
@@ -452,6 +464,7 @@ def assert_no_post_deleted_a_record(walked):
         ("firm_client_remove", "partners.providerfirm_clients"),
         ("manager_edit", "partners.managerprofile_skills"),
         ("manager_remove", "partners.managerprofile_firms"),
+        ("calendar_revoke", "assignments.calendarfeed"),
     }
 
 

@@ -45,6 +45,7 @@ from assignments.models import (
     Opportunity,
     ProgressMeeting,
 )
+from assignments.services.calendar import calendar_feed_create, calendar_feed_mark_read
 from assignments.services.notifications import notification_email
 from partners.models import Skill
 from tests.factories import AssignmentFactory, FlagFactory, Walker
@@ -496,8 +497,16 @@ def test_meeting_forms_never_answer_500_nor_half_write(cast, manager):
         (
             "director",
             reverse("assignments:meeting_schedule", args=[a.pk]),
-            {"scheduled_for": (timezone.localdate() + datetime.timedelta(days=9)).isoformat()},
-            {"scheduled_for": dates()},
+            {
+                "scheduled_for": (timezone.localdate() + datetime.timedelta(days=9)).isoformat(),
+                "starts_at": "10:00",
+                "duration_minutes": "60",
+            },
+            {
+                "scheduled_for": dates(),
+                "starts_at": st.one_of(st.sampled_from(["09:30", "23:59", "24:00", "7"]), texts),
+                "duration_minutes": integers(0, 700),
+            },
         ),
         ("director", reverse("assignments:meeting_missed", args=[a.pk, meeting.pk]), {}, {}),
     ]
@@ -631,6 +640,9 @@ def test_every_page_answers_any_query_string_without_500(cast, manager):
     _, a = walked(cast, manager, "in_progress")
     plan = a.action_plans.get()
     flag = FlagFactory(assignment=a, kind=FlagKind.FUSE_RISK, key="fuse:test")
+    # A calendar feed read just now: read again within the hour, it writes nothing.
+    feed = calendar_feed_create(user=cast["director"])
+    calendar_feed_mark_read(feed=feed)
     ids = {
         "pk": a.pk,
         "candidacy_id": a.candidacies.get().pk,
@@ -648,7 +660,7 @@ def test_every_page_answers_any_query_string_without_500(cast, manager):
         ).pk,
         "manager_id": a.interim_manager_id,
         "uidb64": "MQ",
-        "token": "bad-token",
+        "token": feed.token,
         "name": "complete",
     }
     from tests.web.test_access_matrix import TABLE

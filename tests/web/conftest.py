@@ -1,6 +1,7 @@
 import pytest
 
 from assignments.models import Candidacy, Notification, Opportunity
+from assignments.services.calendar import calendar_feed_create
 from tests.factories import FlagFactory
 
 
@@ -35,4 +36,5 @@ def world(walker, cast):
             firm=a.firm, client=a.client, description="A second plant.", owner=a.director
         ).pk,
         "manager_id": a.interim_manager_id,
+        "token": calendar_feed_create(user=cast["director"]).token,
     }

@@ -41,6 +41,45 @@ TABLE = {
     "api:schema": ("GET", {}, [200] * 8),
     "api:docs": ("GET", {}, [200] * 8),
     "api:api-root": ("GET", {}, [401, 200, 200, 200, 200, 200, 200, 200]),
+    # The API's reading side: the page's walls (tests/api/test_access_matrix.py asks the
+    # page for each party and compares); signed out, a 401 instead of the sign-in page.
+    "api:assignment-list": ("GET", {}, [401, 200, 200, 200, 200, 200, 200, 200]),
+    "api:assignment-detail": ("GET", {"pk"}, [401, 200, 404, 200, 404, 200, 404, 200]),
+    "api:assignment-brief": ("GET", {"pk"}, [401, 200, 404, 200, 404, 200, 404, 200]),
+    "api:candidacy-list": ("GET", {"pk"}, [401, 200, 404, 200, 404, 200, 404, 200]),
+    "api:candidacy-detail": (
+        "GET",
+        {"pk", "candidacy_id"},
+        [401, 200, 404, 200, 404, 200, 404, 200],
+    ),
+    "api:audit-report-list": ("GET", {"pk"}, [401, 200, 404, 200, 404, 200, 404, 200]),
+    "api:audit-report-detail": (
+        "GET",
+        {"pk", "report_id"},
+        [401, 200, 404, 200, 404, 200, 404, 200],
+    ),
+    "api:action-plan-list": ("GET", {"pk"}, [401, 200, 404, 200, 404, 200, 404, 200]),
+    "api:action-plan-detail": (
+        "GET",
+        {"pk", "plan_id"},
+        [401, 200, 404, 200, 404, 200, 404, 200],
+    ),
+    "api:meeting-list": ("GET", {"pk"}, [401, 200, 404, 200, 404, 200, 404, 200]),
+    "api:meeting-detail": (
+        "GET",
+        {"pk", "meeting_id"},
+        [401, 200, 404, 200, 404, 200, 404, 200],
+    ),
+    # Flags: the provider's; the client side gets 404, as for a flag on the page.
+    "api:flag-list": ("GET", {"pk"}, [401, 200, 404, 200, 404, 404, 404, 200]),
+    "api:flag-detail": ("GET", {"pk", "flag_id"}, [401, 200, 404, 200, 404, 404, 404, 200]),
+    "api:notification-list": ("GET", {}, [401, 200, 200, 200, 200, 200, 200, 200]),
+    # The world's notification is the director's.
+    "api:notification-detail": (
+        "GET",
+        {"notification_id"},
+        [401, 200, 404, 404, 404, 404, 404, 404],
+    ),
     "notifications:list": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
     "notifications:read": ("POST", {"notification_id"}, [302, 302, 404, 404, 404, 404, 404, 404]),
     "notifications:read_all": ("POST", {}, [302, 302, 302, 302, 302, 302, 302, 302]),
@@ -115,6 +154,12 @@ TABLE = {
         {"pk", "meeting_id"},
         [302, 302, 404, 403, 404, 403, 404, 302],
     ),
+    # A meeting's "add to calendar" file: behind the same wall as the meeting on the page.
+    "assignments:meeting_ics": (
+        "GET",
+        {"pk", "meeting_id"},
+        [302, 200, 404, 200, 404, 200, 404, 200],
+    ),
     # The client has no flags: an existing one is as unknown to them as a missing one.
     "assignments:flag_resolve": (
         "GET",
@@ -151,6 +196,14 @@ TABLE = {
         {"opportunity_id"},
         [302, 302, 404, 404, 404, 404, 404, 403],
     ),
+    # One's own calendar address: its page and its buttons, for anyone signed in (each
+    # acts on their own address only).
+    "calendar_settings": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "calendar_create": ("POST", {}, [302, 302, 302, 302, 302, 302, 302, 302]),
+    "calendar_rotate": ("POST", {}, [302, 302, 302, 302, 302, 302, 302, 302]),
+    "calendar_revoke": ("POST", {}, [302, 302, 302, 302, 302, 302, 302, 302]),
+    # The feed: its secret address is the credential, whoever asks (the director's here).
+    "calendar_feed": ("GET", {"token"}, [200] * 8),
     # The manager pool: the firm's directors (every manager for an admin); a pool is added
     # to and taken from by its firm's directors only.
     "managers": ("GET", {}, [302, 200, 200, 403, 403, 403, 403, 200]),
