@@ -8,6 +8,9 @@
     return;
   }
   var readable = JSON.parse(data.textContent);
+  // Translated by the template (data-label), English otherwise.
+  var caption = document.getElementById("crontab-translation-label");
+  var prefix = (caption && caption.dataset.label) || "Translation:";
   var help = $(".field-crontab .help");
   var original = help.text().trim();
   $(".field-crontab_translation").hide();
@@ -16,7 +19,7 @@
     help.empty().append(
       document.createTextNode(original),
       document.createElement("br"),
-      document.createTextNode("Translation: " + (words || ""))
+      document.createTextNode(prefix + " " + (words || ""))
     );
   });
 })();

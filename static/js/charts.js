@@ -7,11 +7,16 @@
   Chart.defaults.animation = false;
   var palette = ["#0d6efd", "#6f42c1", "#d63384", "#fd7e14", "#198754", "#20c997"];
 
+  // A dataset's name comes translated from its canvas's data-label, English otherwise.
+  function label(canvas, fallback) {
+    return (canvas && canvas.dataset.label) || fallback;
+  }
+
   var pipeline = data("pipeline-data");
   if (pipeline && document.getElementById("pipeline-chart")) {
     new Chart(document.getElementById("pipeline-chart"), {
       type: "bar",
-      data: { labels: pipeline.labels, datasets: [{ label: "Assignments", data: pipeline.counts, backgroundColor: "#0d6efd" }] },
+      data: { labels: pipeline.labels, datasets: [{ label: label(document.getElementById("pipeline-chart"), "Assignments"), data: pipeline.counts, backgroundColor: "#0d6efd" }] },
       options: { maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
     });
   }
@@ -22,7 +27,7 @@
   if (gap) {
     new Chart(gap, {
       type: "bar",
-      data: { labels: charts.dimensions, datasets: [{ label: "Gap level found by the audit (0–3)", data: charts.audit, backgroundColor: charts.audit.map(function (v) { return ["#198754", "#ffc107", "#fd7e14", "#dc3545"][v] || "#adb5bd"; }) }] },
+      data: { labels: charts.dimensions, datasets: [{ label: label(gap, "Gap level found by the audit (0–3)"), data: charts.audit, backgroundColor: charts.audit.map(function (v) { return ["#198754", "#ffc107", "#fd7e14", "#dc3545"][v] || "#adb5bd"; }) }] },
       options: { maintainAspectRatio: false, indexAxis: "y", scales: { x: { min: 0, max: 3, ticks: { stepSize: 1 } } } }
     });
   }
@@ -44,7 +49,7 @@
   if (drift && charts.drift.length) {
     new Chart(drift, {
       type: "line",
-      data: { labels: charts.drift.map(function (r) { return r.date; }), datasets: [{ label: "Gap drift", data: charts.drift.map(function (r) { return r.score; }), borderColor: "#dc3545", backgroundColor: "#dc3545" }] },
+      data: { labels: charts.drift.map(function (r) { return r.date; }), datasets: [{ label: label(drift, "Gap drift"), data: charts.drift.map(function (r) { return r.score; }), borderColor: "#dc3545", backgroundColor: "#dc3545" }] },
       options: {
         maintainAspectRatio: false,
         scales: { y: { min: 0, max: 100 } },
