@@ -431,7 +431,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with the refusals (400, 401, 403, 404, 409) each operation may answer.
+    "DEFAULT_SCHEMA_CLASS": "assignments.api.schema.InterimAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Interim API",
@@ -444,5 +445,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # The gap level of an audit's finding and of a meeting's rating: one scale, one name.
-    "ENUM_NAME_OVERRIDES": {"GapLevelEnum": "assignments.constants.GapLevel"},
+    # Each model's status (or kind) is its own set of choices, named after the model.
+    "ENUM_NAME_OVERRIDES": {
+        "GapLevelEnum": "assignments.constants.GapLevel",
+        "FlagKindEnum": "assignments.constants.FlagKind",
+        "NotificationKindEnum": "assignments.constants.NotificationKind",
+        "CandidacyStatusEnum": "assignments.models.Candidacy.Status",
+        "AuditReportStatusEnum": "assignments.models.AuditReport.Status",
+        "ActionPlanStatusEnum": "assignments.models.ActionPlan.Status",
+        "MilestoneStatusEnum": "assignments.models.Milestone.Status",
+        "CommitmentKindEnum": "assignments.models.ClientCommitment.Kind",
+        "MeetingStatusEnum": "assignments.models.ProgressMeeting.Status",
+    },
 }

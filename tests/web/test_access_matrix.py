@@ -80,6 +80,53 @@ TABLE = {
         {"notification_id"},
         [401, 200, 404, 404, 404, 404, 404, 404],
     ),
+    # The API's writes, posted empty: the web's twin's walls and refusals, as JSON (400 the
+    # missing fields, 409 what the in-progress assignment's state refuses).
+    "api:assignment-transition": (
+        "POST",
+        {"pk", "name"},
+        [401, 400, 404, 403, 404, 403, 404, 400],
+    ),
+    "api:brief-update": ("POST", {"pk"}, [401, 409, 404, 403, 404, 403, 404, 409]),
+    "api:candidacy-present": (
+        "POST",
+        {"pk", "candidacy_id"},
+        [401, 409, 404, 403, 404, 403, 404, 409],
+    ),
+    "api:audit-report-start": ("POST", {"pk"}, [401, 403, 404, 409, 404, 403, 404, 409]),
+    "api:audit-report-save": (
+        "POST",
+        {"pk", "report_id"},
+        [401, 403, 404, 409, 404, 403, 404, 409],
+    ),
+    "api:audit-report-submit": (
+        "POST",
+        {"pk", "report_id"},
+        [401, 403, 404, 409, 404, 403, 404, 409],
+    ),
+    "api:action-plan-confirm": (
+        "POST",
+        {"pk", "plan_id"},
+        [401, 409, 404, 409, 404, 409, 404, 409],
+    ),
+    "api:commitment-delivered": (
+        "POST",
+        {"pk", "commitment_id"},
+        [401, 200, 404, 200, 404, 200, 404, 200],
+    ),
+    "api:meeting-schedule": ("POST", {"pk"}, [401, 400, 404, 403, 404, 403, 404, 400]),
+    "api:meeting-record": (
+        "POST",
+        {"pk", "meeting_id"},
+        [401, 400, 404, 400, 404, 403, 404, 400],
+    ),
+    "api:flag-resolve": ("POST", {"pk", "flag_id"}, [401, 400, 404, 403, 404, 404, 404, 400]),
+    "api:notification-read": (
+        "POST",
+        {"notification_id"},
+        [401, 200, 404, 404, 404, 404, 404, 404],
+    ),
+    "api:notifications-read-all": ("POST", {}, [401] + [200] * 7),
     "notifications:list": ("GET", {}, [302, 200, 200, 200, 200, 200, 200, 200]),
     "notifications:read": ("POST", {"notification_id"}, [302, 302, 404, 404, 404, 404, 404, 404]),
     "notifications:read_all": ("POST", {}, [302, 302, 302, 302, 302, 302, 302, 302]),
