@@ -129,8 +129,8 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(BriefSerializer(brief).data)
 
 
-ASSIGNMENT_PK = OpenApiParameter(
-    "assignment_pk",
+ASSIGNMENT_ID = OpenApiParameter(
+    "id",
     OpenApiTypes.INT,
     OpenApiParameter.PATH,
     description="The assignment's id (404 for anyone who may not see it).",
@@ -141,6 +141,8 @@ class AssignmentChildViewSet(viewsets.ReadOnlyModelViewSet):
     """The records of one assignment the caller sees in full (404 otherwise)."""
 
     lookup_value_regex = r"\d+"
+    lookup_field = "pk"
+    lookup_url_kwarg: str  # candidacy_id, report_id…: the web's names for the same ids
     model: type[Any]
     # What the assignment is fetched with, for the `access` questions the view asks.
     assignment_queryset: QuerySet[Assignment] = Assignment.objects.all()
@@ -148,7 +150,7 @@ class AssignmentChildViewSet(viewsets.ReadOnlyModelViewSet):
     @cached_property
     def assignment(self) -> Assignment:
         return assignment_for(
-            self.request.user, self.kwargs["assignment_pk"], queryset=self.assignment_queryset
+            self.request.user, self.kwargs["pk"], queryset=self.assignment_queryset
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -165,8 +167,14 @@ class AssignmentChildViewSet(viewsets.ReadOnlyModelViewSet):
     def records(self, assignment: Assignment, user: Any) -> QuerySet[Any]:
         raise NotImplementedError
 
+    def get_object(self) -> Any:
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound(_("No such record on this assignment.")) from None
 
-@extend_schema(parameters=[ASSIGNMENT_PK])
+
+@extend_schema(parameters=[ASSIGNMENT_ID])
 @extend_schema_view(
     list=extend_schema(
         summary="The candidates the caller may see: all for the firm, those presented for "
@@ -174,6 +182,7 @@ class AssignmentChildViewSet(viewsets.ReadOnlyModelViewSet):
     )
 )
 class CandidacyViewSet(AssignmentChildViewSet):
+    lookup_url_kwarg = "candidacy_id"
     model = Candidacy
     serializer_class = CandidacySerializer
     filterset_class = filters.CandidacyFilter
@@ -189,7 +198,7 @@ class CandidacyViewSet(AssignmentChildViewSet):
         )
 
 
-@extend_schema(parameters=[ASSIGNMENT_PK])
+@extend_schema(parameters=[ASSIGNMENT_ID])
 @extend_schema_view(
     list=extend_schema(
         summary="The audit reports the caller may see, with their findings per dimension: "
@@ -197,6 +206,7 @@ class CandidacyViewSet(AssignmentChildViewSet):
     )
 )
 class AuditReportViewSet(AssignmentChildViewSet):
+    lookup_url_kwarg = "report_id"
     model = AuditReport
     serializer_class = AuditReportSerializer
     filterset_class = filters.AuditReportFilter
@@ -213,7 +223,7 @@ class AuditReportViewSet(AssignmentChildViewSet):
         )
 
 
-@extend_schema(parameters=[ASSIGNMENT_PK])
+@extend_schema(parameters=[ASSIGNMENT_ID])
 @extend_schema_view(
     list=extend_schema(
         summary="The action plan's versions, oldest first, with milestones, client "
@@ -221,6 +231,7 @@ class AuditReportViewSet(AssignmentChildViewSet):
     )
 )
 class ActionPlanViewSet(AssignmentChildViewSet):
+    lookup_url_kwarg = "plan_id"
     model = ActionPlan
     serializer_class = ActionPlanSerializer
     filterset_class = filters.ActionPlanFilter
@@ -239,7 +250,7 @@ class ActionPlanViewSet(AssignmentChildViewSet):
         )
 
 
-@extend_schema(parameters=[ASSIGNMENT_PK])
+@extend_schema(parameters=[ASSIGNMENT_ID])
 @extend_schema_view(
     list=extend_schema(
         summary="The progress meetings, in the order they are scheduled; provider-only "
@@ -247,6 +258,7 @@ class ActionPlanViewSet(AssignmentChildViewSet):
     )
 )
 class ProgressMeetingViewSet(AssignmentChildViewSet):
+    lookup_url_kwarg = "meeting_id"
     model = ProgressMeeting
     serializer_class = ProgressMeetingSerializer
     filterset_class = filters.ProgressMeetingFilter
@@ -264,13 +276,14 @@ class ProgressMeetingViewSet(AssignmentChildViewSet):
         )
 
 
-@extend_schema(parameters=[ASSIGNMENT_PK])
+@extend_schema(parameters=[ASSIGNMENT_ID])
 @extend_schema_view(
     list=extend_schema(
         summary="The provider's flags, newest first: 404 for the client, on any assignment."
     )
 )
 class FlagViewSet(AssignmentChildViewSet):
+    lookup_url_kwarg = "flag_id"
     model = Flag
     serializer_class = FlagSerializer
     filterset_class = filters.FlagFilter
@@ -291,8 +304,15 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = NotificationSerializer
     filterset_class = filters.NotificationFilter
     lookup_value_regex = r"\d+"
+    lookup_url_kwarg = "notification_id"
 
     def get_queryset(self) -> QuerySet[Notification]:
         if schema_only(self):
             return Notification.objects.none()
         return notifications_for(self.request.user).order_by("-created_at", "-id")
+
+    def get_object(self) -> Notification:
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound(_("No such notification of yours.")) from None
