@@ -6,7 +6,7 @@ from django.db import transaction
 from assignments.models import Assignment
 
 from .closed import demo_closeouts
-from .people import demo_people
+from .people import demo_exchange_rates, demo_people
 from .world import demo_assignments
 
 
@@ -17,6 +17,7 @@ def demo_world_build():
     """
     with transaction.atomic():
         cast = demo_people()
+        demo_exchange_rates()
         if Assignment.objects.filter(firm=cast["firms"][0]).exists():
             return cast, False
         demo_assignments(cast)

@@ -4,7 +4,16 @@ from dataclasses import dataclass
 
 PASSWORD = "demo"  # noqa: S105 - documented demo sign-ins
 
-FIRMS = [("Meridian Interim", "FR"), ("Northbridge Executive", "GB")]
+# (name, country, reporting currency)
+FIRMS = [("Meridian Interim", "FR", "EUR"), ("Northbridge Executive", "GB", "GBP")]
+# The admins' rate table: (currency, quote currency, rate at the start of last month, rate
+# at the start of this month), so that a total converted today and one converted at a lead's
+# closing day can differ.
+EXCHANGE_RATES = [
+    ("GBP", "EUR", "1.1650", "1.1840"),
+    ("EUR", "CHF", "0.9420", "0.9365"),
+    ("USD", "EUR", "0.9210", "0.9085"),
+]
 CLIENTS = [
     ("Aurelia Foods", "Food manufacturing", "FR"),
     ("Castellan Logistics", "Logistics", "DE"),
@@ -79,6 +88,7 @@ PEOPLE = [
         "manager",
         {
             "rate": "1350",
+            "currency": "GBP",
             "skills": ["IT & ERP", "Operations"],
             "languages": "en",
             "countries": "GB, DE",

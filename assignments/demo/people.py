@@ -1,5 +1,6 @@
 """The demo cast: firms, clients, skills and accounts, created only where missing."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -10,18 +11,22 @@ from partners.models import (
     ClientContact,
     ClientOrganisation,
     DirectorProfile,
+    ExchangeRate,
     ManagerProfile,
     ProviderFirm,
     Skill,
     User,
 )
 
-from .data import CLIENTS, FIRMS, PASSWORD, PEOPLE, SKILLS
+from .data import CLIENTS, EXCHANGE_RATES, FIRMS, PASSWORD, PEOPLE, SKILLS
 
 
 def demo_people():
     """Get or create the demo organisations and accounts: {"firms", "clients", "by_email"}."""
-    firms = _named(ProviderFirm, [{"name": n, "country": c} for n, c in FIRMS])
+    firms = _named(
+        ProviderFirm,
+        [{"name": n, "country": c, "reporting_currency": r} for n, c, r in FIRMS],
+    )
     clients = _named(
         ClientOrganisation, [{"name": n, "sector": s, "country": c} for n, s, c in CLIENTS]
     )
@@ -57,7 +62,7 @@ def demo_people():
                 user=user,
                 day_rate=Decimal(extra["rate"]),
                 day_rate_max=Decimal(extra["rate_max"]) if "rate_max" in extra else None,
-                currency="EUR",
+                currency=extra.get("currency", "EUR"),
                 languages=extra["languages"],
                 countries=extra["countries"],
                 cv_summary=extra["cv"],
@@ -78,6 +83,24 @@ PROFILES = {
     "manager": "manager_profile",
     "client": "client_profile",
 }
+
+
+def demo_exchange_rates():
+    """Get or create the rate table's rows for the start of last month and of this one."""
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    days = (last_month, this_month)
+    found = set(
+        ExchangeRate.objects.filter(valid_on__in=days).values_list(
+            "currency", "quote_currency", "valid_on"
+        )
+    )
+    ExchangeRate.objects.bulk_create(
+        ExchangeRate(currency=currency, quote_currency=quote, rate=Decimal(rate), valid_on=day)
+        for currency, quote, *rates in EXCHANGE_RATES
+        for day, rate in zip(days, rates, strict=True)
+        if (currency, quote, day) not in found
+    )
 
 
 def _named(model, rows):

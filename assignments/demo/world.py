@@ -337,7 +337,7 @@ def _demo_pipeline(cast, director, sources):
     """The demo firm's pipeline in every status: the leads its meetings noted, moved on as
     a director would, and one noted directly; the won one is ready to start an assignment."""
     u = cast["by_email"]
-    _, castellan = cast["clients"]
+    aurelia, castellan = cast["clients"]
     leads = {
         name: Opportunity.objects.get(source_meeting__assignment=a) for name, a in sources.items()
     }
@@ -375,5 +375,17 @@ def _demo_pipeline(cast, director, sources):
             "owner": u["marc.lefevre@demo.test"],
             "next_step": "Meet the COO at the trade fair.",
             "next_step_on": today + timedelta(days=14),
+        },
+    )
+    services.opportunity_create(
+        director,
+        {
+            "client": aurelia,
+            "description": "Aurelia's Swiss dairy needs an interim plant manager for a year.",
+            "estimated_value": Decimal("72000"),
+            "currency": "CHF",
+            "owner": director,
+            "next_step": "Call the Lausanne site's HR director.",
+            "next_step_on": today + timedelta(days=10),
         },
     )

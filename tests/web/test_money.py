@@ -5,16 +5,18 @@ rate table, no pipeline, no offer made to another client)."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from assignments import services
-from assignments.models import Opportunity
-from partners.models import ExchangeRate
+from assignments.models import NegotiationRound, Opportunity
+from partners.models import ExchangeRate, User
 from tests.factories import AssignmentFactory, ClientContactFactory
 
 LIST = reverse("opportunities:list")
@@ -189,3 +191,21 @@ def test_a_client_never_sees_an_offer_made_to_another_client(client, walker, dir
     profile = reverse("manager_profile", args=[walker.manager.pk])
     assert client.get(profile).status_code == 404
     assert client.get(reverse("assignments:detail", args=[walker.a.pk])).status_code == 404
+
+
+# --- The demo ---------------------------------------------------------------------------------
+
+
+def test_the_demo_has_rates_once_and_its_pipeline_converts_them_all(db, client):
+    call_command("seed_demo", stdout=StringIO())
+    rates = ExchangeRate.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert rates == ExchangeRate.objects.count() == 6
+    director = User.objects.get(email="director@demo.test")
+    client.force_login(director)
+    value = client.get(LIST).context["value"]
+    assert value.currency == "EUR" and value.needs_conversion
+    assert value.converted.complete  # GBP and CHF leads, each with a rate
+    assert {t["currency"] for t in value.totals} >= {"EUR", "GBP", "CHF"}
+    offers = NegotiationRound.objects.filter(candidacy__manager__email="ravi.menon@demo.test")
+    assert offers.exists() and set(offers.values_list("currency", flat=True)) == {"GBP"}
