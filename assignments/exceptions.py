@@ -1,6 +1,7 @@
 """The refusals every layer shares: services raise them, views and admin show them."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class Refused(ValidationError):
@@ -10,10 +11,10 @@ class Refused(ValidationError):
 class AssignmentChanged(Exception):
     """Someone changed the assignment between the user's read and this write."""
 
-    message = "This assignment changed meanwhile: reload the page and try again."
+    message = _lazy("This assignment changed meanwhile: reload the page and try again.")
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)
 
 
 def message_of(exc: Exception) -> str:

@@ -4,7 +4,9 @@ import smtplib
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import translation
 
+from .models import User
 from .services import password_reset_send
 
 TRANSIENT = (
@@ -25,5 +27,13 @@ TRANSIENT = (
     max_retries=3,
 )
 def send_password_reset(email, domain, use_https):
-    """E-mail the password-reset link to the account using `email`, if one does."""
-    password_reset_send(email=email, domain=domain, use_https=use_https)
+    """E-mail the password-reset link to the account using `email`, if one does, in the
+    account's language (or the language active when it was asked for)."""
+    language = (
+        User.objects.filter(email__iexact=email, is_active=True)
+        .exclude(language="")
+        .values_list("language", flat=True)
+        .first()
+    )
+    with translation.override(language or translation.get_language()):
+        password_reset_send(email=email, domain=domain, use_https=use_https)

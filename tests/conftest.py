@@ -2,8 +2,10 @@
 manager not on it, a client contact, a contact of another client, and an admin."""
 
 import os
+import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -25,6 +27,16 @@ from tests.factories import (
 )
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_sessionstart(session):
+    """Compile the catalogues whose .mo is missing or older than the .po (it is not kept in
+    git), so that a bare `pytest` reads the French a `make test` would."""
+    locale = Path(__file__).resolve().parent.parent / "locale"
+    for po in locale.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
 
 
 TESTS = os.path.dirname(os.path.abspath(__file__)) + os.sep

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import access
 from ..constants import GapLevel
@@ -26,7 +27,7 @@ def audit_report_start(*, assignment: Assignment, user: Any) -> AuditReport:
                 r.status in (AuditReport.Status.DRAFT, AuditReport.Status.SUBMITTED)
                 for r in reports
             ),
-            "A draft or submitted audit report already exists.",
+            _("A draft or submitted audit report already exists."),
         )
         previous = reports[-1] if reports else None
         report = AuditReport.objects.create(
@@ -52,16 +53,24 @@ def audit_report_update(
     access.check("write_audit", report.assignment, user)
     require(
         report.is_editable,
-        f"Audit report v{report.version} is {report.get_status_display().lower()} and can no "
-        "longer be edited: start a new version.",
+        _(
+            "Audit report v%(version)s is %(status)s and can no longer be edited: start a new "
+            "version."
+        )
+        % {"version": report.version, "status": report.get_status_display().lower()},
     )
     unknown = set(findings) - set(Dimension.values)
-    require(not unknown, f"Unknown dimension(s): {', '.join(sorted(unknown))}.")
+    require(
+        not unknown, _("Unknown dimension(s): %(names)s.") % {"names": ", ".join(sorted(unknown))}
+    )
     for dimension, (_text, level) in findings.items():
-        require(level in GapLevel.values, f"The gap level for {dimension} must be 0, 1, 2 or 3.")
+        require(
+            level in GapLevel.values,
+            _("The gap level for %(dimension)s must be 0, 1, 2 or 3.") % {"dimension": dimension},
+        )
     with transaction.atomic():
         locked = AuditReport.objects.select_for_update().get(pk=report.pk)
-        require(locked.is_editable, "This audit report was submitted meanwhile.")
+        require(locked.is_editable, _("This audit report was submitted meanwhile."))
         locked.summary = summary
         locked.save(update_fields=["summary"])
         # One finding per dimension, written in one upsert rather than a read and a write
@@ -86,14 +95,20 @@ def audit_report_submit(*, report: AuditReport, user: Any) -> AuditReport:
     access.check("write_audit", report.assignment, user)
     with transaction.atomic():
         locked = AuditReport.objects.select_for_update().get(pk=report.pk)
-        require(locked.is_editable, f"Audit report v{locked.version} was already submitted.")
+        require(
+            locked.is_editable,
+            _("Audit report v%(version)s was already submitted.") % {"version": locked.version},
+        )
         found = {f.dimension: f for f in locked.findings.all()}
         missing = [
-            label
+            str(label)
             for value, label in Dimension.choices
             if value not in found or not found[value].finding.strip()
         ]
-        require(not missing, f"The audit report has no finding for: {', '.join(missing)}.")
+        require(
+            not missing,
+            _("The audit report has no finding for: %(names)s.") % {"names": ", ".join(missing)},
+        )
         locked.status = AuditReport.Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["status", "submitted_at"])
@@ -107,13 +122,13 @@ def audit_report_return(*, report: AuditReport, user: Any, comment: str) -> Audi
     """The director sends the audit back for revision, saying why."""
     access.check("review_audit", report.assignment, user)
     comment = (comment or "").strip()
-    require(comment, "Say what the manager should revise.")
+    require(comment, _("Say what the manager should revise."))
     with transaction.atomic():
         locked = AuditReport.objects.select_for_update().get(pk=report.pk)
         require(
             locked.status == AuditReport.Status.SUBMITTED,
-            f"Audit report v{locked.version} is {locked.get_status_display().lower()}, "
-            "not submitted.",
+            _("Audit report v%(version)s is %(status)s, not submitted.")
+            % {"version": locked.version, "status": locked.get_status_display().lower()},
         )
         locked.status = AuditReport.Status.RETURNED
         locked.reviewed_at = timezone.now()

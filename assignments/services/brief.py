@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from partners.models import ClientOrganisation, ProviderFirm
 from partners.validators import is_single_line
@@ -31,20 +32,25 @@ def assignment_check_new(
     firm's, the client one of the firm's clients, the contact one of the client's."""
     director_profile = getattr(director, "director_profile", None)
     if director_profile is None:
-        raise Refused(f"{director} is not an assignment director.")
-    require(director_profile.firm_id == firm.pk, f"{director} is not a director of {firm}.")
+        raise Refused(_("%(director)s is not an assignment director.") % {"director": director})
+    require(
+        director_profile.firm_id == firm.pk,
+        _("%(director)s is not a director of %(firm)s.") % {"director": director, "firm": firm},
+    )
     if not access.is_admin(user):
         own = getattr(user, "director_profile", None)
         if own is None or own.firm_id != firm.pk:
-            raise PermissionDenied("Only a director of the firm may record its assignments.")
+            raise PermissionDenied(_("Only a director of the firm may record its assignments."))
     require(
         firm.clients.filter(pk=client.pk).exists(),
-        f"{client} is not among {firm}'s client organisations.",
+        _("%(client)s is not among %(firm)s's client organisations.")
+        % {"client": client, "firm": firm},
     )
     contact = getattr(client_contact, "client_profile", None)
     require(
         contact is not None and contact.organisation_id == client.pk,
-        f"{client_contact} is not a contact of {client}.",
+        _("%(client_contact)s is not a contact of %(client)s.")
+        % {"client_contact": client_contact, "client": client},
     )
 
 
@@ -69,7 +75,7 @@ def assignment_create(
     )
     require(
         is_single_line(title),
-        "The title must be a single line: remove its line breaks and control characters.",
+        _("The title must be a single line: remove its line breaks and control characters."),
     )
     with transaction.atomic():
         assignment = Assignment.objects.create(
@@ -104,7 +110,9 @@ def brief_update(
     """Record what the client announced, per dimension."""
     access.check("edit_brief", assignment, user)
     unknown = set(statements) - set(Dimension.values)
-    require(not unknown, f"Unknown dimension(s): {', '.join(sorted(unknown))}.")
+    require(
+        not unknown, _("Unknown dimension(s): %(names)s.") % {"names": ", ".join(sorted(unknown))}
+    )
     with transaction.atomic():
         # One statement per dimension, written in one upsert rather than a read and a write
         # per dimension.

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from partners.models import ProviderFirm
 from partners.validators import currency_normalised
@@ -22,6 +24,7 @@ from ..models import Assignment, Opportunity, ProgressMeeting
 from . import events
 from .common import require
 from .freshness import dashboards_changed
+from .notifications import day, said
 
 # What a director may write on a lead (the firm, the source meeting and the assignment it
 # started are the services' own).
@@ -79,22 +82,27 @@ def _lead_noted(lead: Opportunity, meeting: ProgressMeeting, text: str) -> int:
     a = meeting.assignment
     # One notice per text: the same words recorded twice are no news.
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    held = f"{meeting.held_on:%d %B %Y}" if meeting.held_on else "a recent meeting"
+    held = day(meeting.held_on) if meeting.held_on else _lazy("a recent meeting")
     return events.tell(
         a,
         [],
         people=[lead.owner_id],
         kind=NotificationKind.MEETING,
         key=f"lead-from-meeting:{meeting.pk}:{digest}",
-        subject=f"New business noted – {a.client}",
-        body=(
-            f"At the progress meeting of {held} on “{a.title}”, this opportunity was "
-            f"noted:\n\n{text}\n\nIt is a lead of your firm's pipeline: qualify it, give it "
-            "a value and a next step."
+        subject=said(_lazy("New business noted – %(client)s"), client=str(a.client)),
+        body=said(
+            _lazy(
+                "At the progress meeting of %(held)s on “%(title)s”, this opportunity was "
+                "noted:\n\n%(text)s\n\nIt is a lead of your firm's pipeline: qualify it, give "
+                "it a value and a next step."
+            ),
+            held=held,
+            title=a.title,
+            text=text,
         ),
         url=lead_url(lead),
         exclude=[meeting.recorded_by_id],
-        reason=f"You own this lead of {a.firm}'s pipeline.",
+        reason=said(_lazy("You own this lead of %(firm)s's pipeline."), firm=str(a.firm)),
     )
 
 
@@ -111,8 +119,8 @@ def _firm_for_new(user: Any, data: Mapping[str, Any]) -> ProviderFirm:
             firm = owner_profile.firm
     if firm is None:
         if access.is_admin(user):
-            raise Refused("Choose the firm the lead belongs to.")
-        raise PermissionDenied("Only a director of the firm may note a lead of its pipeline.")
+            raise Refused(_("Choose the firm the lead belongs to."))
+        raise PermissionDenied(_("Only a director of the firm may note a lead of its pipeline."))
     return firm
 
 
@@ -128,14 +136,17 @@ def _check(lead: Opportunity, firm: ProviderFirm) -> None:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     if lead.client_id is None:
-        errors.setdefault("client", []).append("Choose the client organisation.")
+        errors.setdefault("client", []).append(_("Choose the client organisation."))
     elif not firm.clients.filter(pk=lead.client_id).exists():
         errors.setdefault("client", []).append(
-            f"{lead.client} is not among {firm}'s client organisations."
+            _("%(client)s is not among %(firm)s's client organisations.")
+            % {"client": lead.client, "firm": firm}
         )
     owner_profile = getattr(lead.owner, "director_profile", None) if lead.owner_id else None
     if owner_profile is None or owner_profile.firm_id != firm.pk:
-        errors.setdefault("owner", []).append(f"The owner must be a director of {firm}.")
+        errors.setdefault("owner", []).append(
+            _("The owner must be a director of %(firm)s.") % {"firm": firm}
+        )
     if errors:
         raise Refused(errors)
 
@@ -152,12 +163,12 @@ def _set_status(lead: Opportunity, status: str, was: str | None, now: Any) -> No
 def opportunity_create(user: Any, data: Mapping[str, Any]) -> Opportunity:
     """A director notes a lead directly, for one of the firm's client organisations."""
     if not access.can_see_pipeline(user):
-        raise PermissionDenied("Only a director of the firm may note a lead of its pipeline.")
+        raise PermissionDenied(_("Only a director of the firm may note a lead of its pipeline."))
     firm = _firm_for_new(user, data)
     if not access.can_manage_opportunity(user, firm.pk):
-        raise PermissionDenied("Only a director of the firm may note a lead of its pipeline.")
+        raise PermissionDenied(_("Only a director of the firm may note a lead of its pipeline."))
     unknown = set(data) - {*OPPORTUNITY_FIELDS, "firm"}
-    require(not unknown, f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    require(not unknown, _("Unknown field(s): %(names)s.") % {"names": ", ".join(sorted(unknown))})
     now = timezone.now()
     lead = Opportunity(firm=firm, created_at=now, updated_at=now)
     values = {k: v for k, v in data.items() if k in OPPORTUNITY_FIELDS}
@@ -180,9 +191,9 @@ def opportunity_update(
     """A director qualifies a lead, moves it on, or closes it as won or lost (and may open
     it again, unless it has started an assignment)."""
     if not access.can_manage_opportunity(user, opportunity.firm_id):
-        raise PermissionDenied("Only a director of the firm may change a lead of its pipeline.")
+        raise PermissionDenied(_("Only a director of the firm may change a lead of its pipeline."))
     unknown = set(data) - set(OPPORTUNITY_FIELDS)
-    require(not unknown, f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    require(not unknown, _("Unknown field(s): %(names)s.") % {"names": ", ".join(sorted(unknown))})
     now = timezone.now()
     with transaction.atomic():
         # Only the lead's row is locked: PostgreSQL locks no row on the nullable side of
@@ -196,7 +207,7 @@ def opportunity_update(
         status = data.get("status") or was
         require(
             lead.started_assignment_id is None or status == Opportunity.Status.WON,
-            "This lead started an assignment: it stays won.",
+            _("This lead started an assignment: it stays won."),
         )
         for name in OPPORTUNITY_FIELDS:
             if name in data and name != "status":
@@ -214,13 +225,15 @@ def opportunity_update(
 def opportunity_start_refusal(opportunity: Opportunity, user: Any) -> Exception | None:
     """Why `user` may not start an assignment from this lead (None when they may)."""
     if not access.can_manage_opportunity(user, opportunity.firm_id):
-        return PermissionDenied("Only a director of the firm may start an assignment from a lead.")
+        return PermissionDenied(
+            _("Only a director of the firm may start an assignment from a lead.")
+        )
     if access.director_firm_id(user) != opportunity.firm_id:
-        return PermissionDenied("Only a director of the firm may record its assignments.")
+        return PermissionDenied(_("Only a director of the firm may record its assignments."))
     if opportunity.status != Opportunity.Status.WON:
-        return Refused("Only a won lead starts an assignment: mark it won first.")
+        return Refused(_("Only a won lead starts an assignment: mark it won first."))
     if opportunity.started_assignment_id is not None:
-        return Refused("This lead has already started an assignment.")
+        return Refused(_("This lead has already started an assignment."))
     return None
 
 
@@ -240,11 +253,12 @@ def opportunity_link_assignment(
     opportunity_start_check(lead, user)
     require(
         lead.firm_id == assignment.firm_id,
-        "This lead belongs to another firm's pipeline.",
+        _("This lead belongs to another firm's pipeline."),
     )
     require(
         lead.client_id == assignment.client_id,
-        f"This lead is for {lead.client}: record the assignment for that client.",
+        _("This lead is for %(client)s: record the assignment for that client.")
+        % {"client": lead.client},
     )
     lead.started_assignment = assignment
     lead.updated_at = timezone.now()

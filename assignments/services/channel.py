@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .. import access
 from ..constants import RATING_MAX, RATING_MIN, FlagKind, NotificationKind, Party
@@ -15,6 +17,7 @@ from ..models import Assignment, ChannelNote, Flag
 from . import events
 from .common import lock, require
 from .flags import record
+from .notifications import joined, said
 
 NOTE_MAX_LENGTH = 5000
 
@@ -35,20 +38,22 @@ def channel_note_post(
     body = (body or "").strip()
     require(
         strain is None or manager,
-        "Only the interim manager records a strain here: it is their own self-assessment.",
+        _("Only the interim manager records a strain here: it is their own self-assessment."),
     )
-    require(not needs_support or manager, "Only the interim manager asks for support here.")
+    require(not needs_support or manager, _("Only the interim manager asks for support here."))
     require(
         strain is None or (isinstance(strain, int) and RATING_MIN <= strain <= RATING_MAX),
-        f"A strain is rated from {RATING_MIN} (serene) to {RATING_MAX} (worn out).",
+        _("A strain is rated from %(min)s (serene) to %(max)s (worn out).")
+        % {"min": RATING_MIN, "max": RATING_MAX},
     )
     require(
         body or strain is not None or needs_support,
-        "Write a note, ask for support or record your strain.",
+        _("Write a note, ask for support or record your strain."),
     )
     require(
         len(body) <= NOTE_MAX_LENGTH,
-        f"A note holds at most {NOTE_MAX_LENGTH} characters; this one has {len(body)}.",
+        _("A note holds at most %(max)s characters; this one has %(length)s.")
+        % {"max": NOTE_MAX_LENGTH, "length": len(body)},
     )
     with transaction.atomic():
         lock(assignment)
@@ -68,7 +73,11 @@ def _strain_flags(note: ChannelNote, user: Any) -> list[Flag]:
     """The director's warnings a manager's note carries: a call for support, a high strain."""
     a = note.assignment
     who = user.full_name or str(user)
-    said = f" They wrote: “{Truncator(note.body).chars(300)}”" if note.body else ""
+    wrote = (
+        said(_lazy(" They wrote: “%(body)s”"), body=Truncator(note.body).chars(300))
+        if note.body
+        else ""
+    )
     flags = []
     if note.needs_support:
         flags.append(
@@ -76,9 +85,13 @@ def _strain_flags(note: ChannelNote, user: Any) -> list[Flag]:
                 assignment=a,
                 kind=FlagKind.MANAGER_STRAIN,
                 key=f"manager_strain:support:{note.pk}",
-                message=(
-                    f"{who} asked for support in the private channel.{said} Talk to them and "
-                    "re-establish roles and resources."
+                message=said(
+                    _lazy(
+                        "%(who)s asked for support in the private channel.%(wrote)s Talk to "
+                        "them and re-establish roles and resources."
+                    ),
+                    who=who,
+                    wrote=wrote,
                 ),
             )
         )
@@ -88,9 +101,14 @@ def _strain_flags(note: ChannelNote, user: Any) -> list[Flag]:
                 assignment=a,
                 kind=FlagKind.MANAGER_STRAIN,
                 key=f"manager_strain:self:{note.pk}",
-                message=(
-                    f"{who} assessed their own strain at {note.strain}/{RATING_MAX} in the "
-                    "private channel. Talk to them before it breaks."
+                message=said(
+                    _lazy(
+                        "%(who)s assessed their own strain at %(strain)s/%(max)s in the "
+                        "private channel. Talk to them before it breaks."
+                    ),
+                    who=who,
+                    strain=note.strain,
+                    max=RATING_MAX,
                 ),
             )
         )
@@ -108,17 +126,25 @@ def _tell_the_other_side(note: ChannelNote, user: Any, *, manager: bool) -> int:
     else:
         parties = [Party.DIRECTOR, Party.MANAGER]
     who = user.full_name or str(user)
-    lines = []
+    lines: list[object] = []
     if note.needs_support:
-        lines.append(f"{who} asks for your support.")
+        lines.append(said(_lazy("%(who)s asks for your support."), who=who))
     if note.strain is not None:
-        lines.append(f"Self-assessed strain: {note.strain}/{RATING_MAX}.")
+        lines.append(
+            said(
+                _lazy("Self-assessed strain: %(strain)s/%(max)s."),
+                strain=note.strain,
+                max=RATING_MAX,
+            )
+        )
     if note.body:
         lines.append(note.body)
-    subject = (
-        f"{who} asks for support – {a.title}"
+    subject = said(
+        _lazy("%(who)s asks for support – %(title)s")
         if note.needs_support
-        else f"A private note from {who} – {a.title}"
+        else _lazy("A private note from %(who)s – %(title)s"),
+        who=who,
+        title=a.title,
     )
     return events.tell(
         a,
@@ -126,7 +152,7 @@ def _tell_the_other_side(note: ChannelNote, user: Any, *, manager: bool) -> int:
         kind=NotificationKind.CHANNEL,
         key=f"channel-note:{note.pk}",
         subject=subject,
-        body="\n\n".join(lines),
+        body=joined("\n\n", *lines),
         url=events.place(a, name="channel") + f"#note-{note.pk}",
         exclude=[user.pk],
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import access
 from ..exceptions import Refused
@@ -28,7 +29,8 @@ def action_plan_draft(*, assignment: Assignment, user: Any, summary: str = "") -
         )
         require(
             current is None or current.status != ActionPlan.Status.DRAFT,
-            f"Action plan v{current.version if current else 0} is still a draft: edit it.",
+            _("Action plan v%(version)s is still a draft: edit it.")
+            % {"version": current.version if current else 0},
         )
         plan = ActionPlan.objects.create(
             assignment=assignment,
@@ -78,7 +80,7 @@ def due_date_refusal(due_date: date, *, known: set[date], today: date | None = N
     date is not in the past."""
     today = today or timezone.localdate()
     if due_date < today and due_date not in known:
-        return "A new due date cannot be in the past: choose today or a later day."
+        return _("A new due date cannot be in the past: choose today or a later day.")
     return ""
 
 
@@ -100,7 +102,8 @@ def action_plan_update(
         locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         require(
             locked.is_editable,
-            f"Action plan v{locked.version} is confirmed and is never edited: draft a revision.",
+            _("Action plan v%(version)s is confirmed and is never edited: draft a revision.")
+            % {"version": locked.version},
         )
         known = plan_known_due_dates(locked)
         for kind, rows in (("milestones", milestones), ("commitments", commitments)):
@@ -108,7 +111,9 @@ def action_plan_update(
                 due = row.get("due_date")
                 problem = due_date_refusal(due, known=known[kind], today=today) if due else ""
                 name = row.get("title") or row.get("description")
-                require(not problem, f"{name}: {problem}")
+                require(
+                    not problem, _("%(name)s: %(problem)s") % {"name": name, "problem": problem}
+                )
         locked.summary = summary
         locked.save(update_fields=["summary"])
         # The only rows the app deletes: a draft's own, rewritten from the form. Nobody has
@@ -138,20 +143,25 @@ def action_plan_confirm(*, plan: ActionPlan, user: Any) -> ActionPlan:
     parties = access.parties_of(assignment, user)
     with transaction.atomic():
         locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-        require(locked.is_editable, f"Action plan v{locked.version} is already confirmed.")
-        require(locked.milestones.exists(), "A plan needs at least one milestone to be confirmed.")
+        require(
+            locked.is_editable,
+            _("Action plan v%(version)s is already confirmed.") % {"version": locked.version},
+        )
+        require(
+            locked.milestones.exists(), _("A plan needs at least one milestone to be confirmed.")
+        )
         latest = assignment.action_plans.order_by("-version").values_list("version", flat=True)[0]
-        require(locked.version == latest, "Only the latest plan version can be confirmed.")
+        require(locked.version == latest, _("Only the latest plan version can be confirmed."))
         done = set(locked.confirmations.values_list("party", flat=True))
         todo = [p for p in parties if p not in done]
-        require(todo, "You have already confirmed this plan version.")
+        require(todo, _("You have already confirmed this plan version."))
         try:
             with transaction.atomic():
                 PlanConfirmation.objects.bulk_create(
                     PlanConfirmation(plan=locked, party=p, user=user) for p in todo
                 )
         except IntegrityError as exc:
-            raise Refused("This plan version was confirmed meanwhile.") from exc
+            raise Refused(_("This plan version was confirmed meanwhile.")) from exc
         if done | set(todo) >= set(Party.values):
             locked.status = ActionPlan.Status.CONFIRMED
             locked.confirmed_at = timezone.now()
@@ -170,9 +180,9 @@ def commitment_mark_delivered(
 ) -> ClientCommitment:
     """Record that the client delivered what it promised."""
     access.check("mark_delivered", commitment.plan.assignment, user)
-    require(not commitment.delivered, "This commitment is already marked delivered.")
+    require(not commitment.delivered, _("This commitment is already marked delivered."))
     delivered_on = delivered_on or timezone.localdate()
-    require(delivered_on <= timezone.localdate(), "A delivery date cannot be in the future.")
+    require(delivered_on <= timezone.localdate(), _("A delivery date cannot be in the future."))
     commitment.delivered_on = delivered_on
     commitment.delivered_marked_by = user
     with transaction.atomic():

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from partners.codes import countries_normalised, languages_normalised
 from partners.models import ManagerProfile, Skill, User
@@ -41,7 +42,9 @@ class PoolAddition:
 def _pool_firm_id(user: Any) -> int:
     firm_id = access.director_firm_id(user)
     if not access.can_manage_pool(user, firm_id):
-        raise PermissionDenied("Only an assignment director adds managers to their firm's pool.")
+        raise PermissionDenied(
+            _("Only an assignment director adds managers to their firm's pool.")
+        )
     assert firm_id is not None
     return firm_id
 
@@ -66,7 +69,9 @@ def manager_pool_add(
             return _add(firm_id, email, full_name, day_rate, currency_normalised(currency))
     except IntegrityError as exc:
         # Someone added the same person at the same moment: their write won.
-        raise Refused(f"{email} was added meanwhile: look them up in the pool.") from exc
+        raise Refused(
+            _("%(email)s was added meanwhile: look them up in the pool.") % {"email": email}
+        ) from exc
 
 
 def _add(
@@ -82,9 +87,9 @@ def _add(
         return PoolAddition(profile, Added.JOINED, len(pools))
     errors = {}
     if person is None and not full_name:
-        errors["full_name"] = "Give the full name of this person: they are new to Interim."
+        errors["full_name"] = _("Give the full name of this person: they are new to Interim.")
     if day_rate is None:
-        errors["day_rate"] = "Give the day rate they work from: their profile is new."
+        errors["day_rate"] = _("Give the day rate they work from: their profile is new.")
     if errors or day_rate is None:
         raise ValidationError(errors)
     outcome = Added.NEW_PROFILE
@@ -142,11 +147,11 @@ def manager_profile_update(
     (one profile, shared by every pool that holds them)."""
     if not access.can_edit_profile(user, pool_firm_ids(profile)):
         raise PermissionDenied(
-            "Only a director of a firm whose pool holds this manager may edit their profile."
+            _("Only a director of a firm whose pool holds this manager may edit their profile.")
         )
     if day_rate_max is not None and day_rate is not None and day_rate_max < day_rate:
         raise ValidationError(
-            {"day_rate_max": "The day rate up to must be at least the day rate from."}
+            {"day_rate_max": _("The day rate up to must be at least the day rate from.")}
         )
     currency = currency_normalised(currency)
     currency_code(currency)
@@ -166,7 +171,7 @@ def manager_profile_update(
         )
     except IntegrityError as exc:
         # A new skill of the same name created at the same moment by someone else.
-        raise Refused("The profile changed meanwhile: reload the page and try again.") from exc
+        raise Refused(_("The profile changed meanwhile: reload the page and try again.")) from exc
 
 
 def _update(profile: ManagerProfile, **fields: Any) -> ManagerProfile:
@@ -192,6 +197,6 @@ def manager_pool_remove(*, user: Any, profile: ManagerProfile) -> None:
     firm_id = access.director_firm_id(user)
     if not access.can_manage_pool(user, firm_id) or firm_id not in pool_firm_ids(profile):
         raise PermissionDenied(
-            "Only a director of a firm whose pool holds this manager may take them off it."
+            _("Only a director of a firm whose pool holds this manager may take them off it.")
         )
     profile.firms.remove(firm_id)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partners.validators import currency_code, currency_normalised
 
@@ -27,14 +28,15 @@ def candidacy_add(*, assignment: Assignment, user: Any, manager: Any) -> Candida
     access.check("shortlist", assignment, user)
     profile = getattr(manager, "manager_profile", None)
     if profile is None:
-        raise Refused(f"{manager} is not an interim manager.")
+        raise Refused(_("%(manager)s is not an interim manager.") % {"manager": manager})
     require(
         profile.firms.filter(pk=assignment.firm_id).exists(),
-        f"{manager} is not in {assignment.firm}'s pool.",
+        _("%(manager)s is not in %(firm)s's pool.")
+        % {"manager": manager, "firm": assignment.firm},
     )
     require(
         not assignment.candidacies.filter(manager=manager).exists(),
-        f"{manager} is already a candidate for this assignment.",
+        _("%(manager)s is already a candidate for this assignment.") % {"manager": manager},
     )
     return Candidacy.objects.create(
         assignment=assignment,
@@ -49,10 +51,13 @@ def candidacy_vet(*, candidacy: Candidacy, user: Any, **fields: Any) -> Candidac
     access.check("vet", candidacy.assignment, user)
     require(
         candidacy.status in OPEN_CANDIDACY,
-        "Only a shortlisted or presented candidacy can be vetted.",
+        _("Only a shortlisted or presented candidacy can be vetted."),
     )
     unknown = set(fields) - set(Candidacy.VETTING_EDITABLE)
-    require(not unknown, f"Unknown vetting field(s): {', '.join(sorted(unknown))}.")
+    require(
+        not unknown,
+        _("Unknown vetting field(s): %(names)s.") % {"names": ", ".join(sorted(unknown))},
+    )
     if "currency" in fields:
         fields["currency"] = currency_normalised(fields["currency"])
         _require_valid(currency_code, fields["currency"])
@@ -82,8 +87,8 @@ def _money(value: Decimal | str | int) -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise Refused(f"“{value}” is not an amount of money.") from exc
-    require(amount.is_finite() and amount > 0, "A day rate must be positive.")
+        raise Refused(_("“%(value)s” is not an amount of money.") % {"value": value}) from exc
+    require(amount.is_finite() and amount > 0, _("A day rate must be positive."))
     return amount
 
 
@@ -92,18 +97,24 @@ def candidacy_present(*, candidacy: Candidacy, user: Any, justification: str = "
     access.check("present", candidacy.assignment, user)
     require(
         candidacy.status == Candidacy.Status.SHORTLISTED,
-        f"{candidacy.manager} is {candidacy.get_status_display().lower()}, not shortlisted.",
+        _("%(manager)s is %(status)s, not shortlisted.")
+        % {"manager": candidacy.manager, "status": candidacy.get_status_display().lower()},
     )
     missing = candidacy.missing_vetting
     require(
-        not missing, f"The vetting of {candidacy.manager} is incomplete: {', '.join(missing)}."
+        not missing,
+        _("The vetting of %(manager)s is incomplete: %(names)s.")
+        % {"manager": candidacy.manager, "names": ", ".join(missing)},
     )
     justification = (justification or "").strip()
     if (candidacy.fit_rating or 0) < settings.LOW_FIT_RATING:
         require(
             justification,
-            f"{candidacy.manager}'s fit rating is {candidacy.fit_rating}/5: presenting a "
-            "low-fit candidate needs a written justification.",
+            _(
+                "%(manager)s's fit rating is %(fit_rating)s/5: presenting a low-fit candidate "
+                "needs a written justification."
+            )
+            % {"manager": candidacy.manager, "fit_rating": candidacy.fit_rating},
         )
     candidacy.status = Candidacy.Status.PRESENTED
     candidacy.presented_at = timezone.now()
@@ -125,9 +136,9 @@ def negotiation_round_record(
 ) -> NegotiationRound:
     """Record one offer of the day-rate negotiation; `agreed` settles the rate."""
     access.check("negotiate", candidacy.assignment, user)
-    require(candidacy.status in OPEN_CANDIDACY, "The negotiation is closed for this candidacy.")
+    require(candidacy.status in OPEN_CANDIDACY, _("The negotiation is closed for this candidacy."))
     day_rate = _money(day_rate)
-    require(offered_by in NegotiationRound.Side.values, "Say who made the offer.")
+    require(offered_by in NegotiationRound.Side.values, _("Say who made the offer."))
     with transaction.atomic():
         Candidacy.objects.select_for_update().filter(pk=candidacy.pk).exists()
         number = candidacy.rounds.count() + 1

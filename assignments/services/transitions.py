@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from .. import access
@@ -90,21 +91,22 @@ def assignment_select_manager(
     def check() -> None:
         require(
             candidacy is not None and candidacy.assignment_id == assignment.pk,
-            "Choose one of this assignment's candidates.",
+            _("Choose one of this assignment's candidates."),
         )
         assert candidacy is not None
         locked = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
         require(
             locked.status == Candidacy.Status.PRESENTED,
-            f"{locked.manager} has not been presented to the client.",
+            _("%(manager)s has not been presented to the client.") % {"manager": locked.manager},
         )
         require(
             locked.vetting_complete,
-            f"The vetting of {locked.manager} is incomplete: {', '.join(locked.missing_vetting)}.",
+            _("The vetting of %(manager)s is incomplete: %(names)s.")
+            % {"manager": locked.manager, "names": ", ".join(locked.missing_vetting)},
         )
         require(
             locked.agreed_day_rate is not None,
-            f"No day rate is agreed with {locked.manager} yet.",
+            _("No day rate is agreed with %(manager)s yet.") % {"manager": locked.manager},
         )
 
     with transaction.atomic():
@@ -135,13 +137,13 @@ def assignment_accept_audit(
     def check() -> None:
         require(
             report is not None and report.assignment_id == assignment.pk,
-            "Choose one of this assignment's audit reports.",
+            _("Choose one of this assignment's audit reports."),
         )
         assert report is not None
         require(
             report.status == AuditReport.Status.SUBMITTED,
-            f"Audit report v{report.version} is {report.get_status_display().lower()}, "
-            "not submitted.",
+            _("Audit report v%(version)s is %(status)s, not submitted.")
+            % {"version": report.version, "status": report.get_status_display().lower()},
         )
         # Normally stored by the background task on submission; computing it here too
         # makes acceptance independent of whether the task has run yet.
@@ -183,7 +185,7 @@ def assignment_start_realignment(
     reason = (reason or "").strip()
 
     def check() -> None:
-        require(reason, "Say why the assignment needs a realignment.")
+        require(reason, _("Say why the assignment needs a realignment."))
 
     with transaction.atomic():
         record = _perform(
@@ -220,13 +222,13 @@ def assignment_complete(
     outcome = (outcome or "").strip()
 
     def check() -> None:
-        require(outcome, "Describe the outcome of the assignment to complete it.")
+        require(outcome, _("Describe the outcome of the assignment to complete it."))
 
     with transaction.atomic():
         record = _perform(
             assignment, user, "complete", comment=comment, args=(outcome,), check=check
         )
-        _close(assignment, user, "Closed with the assignment (completed).")
+        _close(assignment, user, _("Closed with the assignment (completed)."))
         events.transition_performed(record, user)
         closeout_open(assignment)
     return record
@@ -239,14 +241,14 @@ def assignment_cancel(
     reason = (reason or "").strip()
 
     def check() -> None:
-        require(reason, "Give the reason for cancelling the assignment.")
+        require(reason, _("Give the reason for cancelling the assignment."))
 
     # Read before the transition moves it: a cancellation after the audit has an outcome
     # to review and a manager's work to evaluate.
     reviewable = assignment.state in access.CLOSEOUT_CANCELLED_FROM
     with transaction.atomic():
         record = _perform(assignment, user, "cancel", comment=comment, args=(reason,), check=check)
-        _close(assignment, user, "Closed with the assignment (cancelled).")
+        _close(assignment, user, _("Closed with the assignment (cancelled)."))
         events.transition_performed(record, user)
         if reviewable:
             closeout_open(assignment)
