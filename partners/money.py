@@ -78,17 +78,17 @@ class RateBook:
     """The rates between some currencies up to a day, read in one query, answering any
     number of conversions (the bulk helpers' way of staying at one query)."""
 
-    def __init__(self, currencies: Iterable[str], up_to: date, pivot: str | None = None):
+    def __init__(self, currencies: Iterable[str] | None, up_to: date, pivot: str | None = None):
+        """`currencies` None: every currency of the table (for rows not known in advance)."""
         self.pivot = pivot or settings.REPORTING_CURRENCY
-        wanted = {*currencies, self.pivot}
         self._dates: dict[tuple[str, str], list[date]] = defaultdict(list)
         self._rates: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-        rows = (
-            ExchangeRate.objects.filter(
-                currency__in=wanted, quote_currency__in=wanted, valid_on__lte=up_to
-            )
-            .order_by("valid_on")
-            .values_list("currency", "quote_currency", "valid_on", "rate")
+        rows = ExchangeRate.objects.filter(valid_on__lte=up_to)
+        if currencies is not None:
+            wanted = {*currencies, self.pivot}
+            rows = rows.filter(currency__in=wanted, quote_currency__in=wanted)
+        rows = rows.order_by("valid_on").values_list(
+            "currency", "quote_currency", "valid_on", "rate"
         )
         for currency, quote, valid_on, rate in rows:
             self._dates[currency, quote].append(valid_on)

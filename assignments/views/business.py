@@ -15,8 +15,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from partners import money
 from partners.models import ClientOrganisation, ProviderFirm, User
 from partners.validators import currency_code, currency_normalised
 
@@ -34,7 +37,7 @@ EXPORT_CHUNK = 500
 
 def _pipeline_user(request):
     if not access.can_see_pipeline(request.user):
-        raise PermissionDenied("The pipeline of new business is for the firm's directors.")
+        raise PermissionDenied(_("The pipeline of new business is for the firm's directors."))
 
 
 # --- Forms ------------------------------------------------------------------------------------
@@ -47,13 +50,17 @@ def _person(user):
 class OpportunityFilterForm(forms.Form):
     """The list's and the export's query string."""
 
-    q = forms.CharField(required=False, max_length=200, strip=True, label="Search")
-    status = forms.ChoiceField(required=False, choices=[("", "Any"), *Opportunity.Status.choices])
-    client = forms.ModelChoiceField(required=False, queryset=None)
-    owner = forms.ModelChoiceField(required=False, queryset=None)
-    firm = forms.ModelChoiceField(required=False, queryset=None)
-    created_from = forms.DateField(required=False, label="Created from")
-    created_to = forms.DateField(required=False, label="Created to")
+    q = forms.CharField(required=False, max_length=200, strip=True, label=_lazy("Search"))
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", _lazy("Any")), *Opportunity.Status.choices],
+        label=_lazy("Status"),
+    )
+    client = forms.ModelChoiceField(required=False, queryset=None, label=_lazy("Client"))
+    owner = forms.ModelChoiceField(required=False, queryset=None, label=_lazy("Owner"))
+    firm = forms.ModelChoiceField(required=False, queryset=None, label=_lazy("Firm"))
+    created_from = forms.DateField(required=False, label=_lazy("Created from"))
+    created_to = forms.DateField(required=False, label=_lazy("Created to"))
     page = forms.IntegerField(required=False, min_value=1)
 
     def __init__(self, data, *, user, **kwargs):
@@ -71,7 +78,7 @@ class OpportunityFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("created_from"), data.get("created_to")
         if start and end and start > end:
-            self.add_error("created_to", "The end of the period comes before its start.")
+            self.add_error("created_to", _("The end of the period comes before its start."))
         return data
 
     def problems(self):
@@ -107,21 +114,25 @@ class OpportunityFilterForm(forms.Form):
 class OpportunityForm(forms.Form):
     """A lead as a director writes it; the services check it again."""
 
-    firm = forms.ModelChoiceField(queryset=None, label="Firm")
-    client = forms.ModelChoiceField(queryset=None, label="Client organisation")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="The need")
+    firm = forms.ModelChoiceField(queryset=None, label=_lazy("Firm"))
+    client = forms.ModelChoiceField(queryset=None, label=_lazy("Client organisation"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label=_lazy("The need")
+    )
     estimated_value = forms.DecimalField(
         required=False,
         min_value=Decimal("0.01"),
         max_digits=12,
         decimal_places=2,
-        label="Estimated value",
+        label=_lazy("Estimated value"),
     )
-    currency = forms.CharField(max_length=3, initial="EUR")
-    status = forms.ChoiceField(choices=Opportunity.Status.choices)
-    owner = forms.ModelChoiceField(queryset=None, label="Owner")
-    next_step = forms.CharField(required=False, max_length=300, label="Next step")
-    next_step_on = forms.DateField(required=False, widget=date_input(), label="Next step by")
+    currency = forms.CharField(max_length=3, initial="EUR", label=_lazy("Currency"))
+    status = forms.ChoiceField(choices=Opportunity.Status.choices, label=_lazy("Status"))
+    owner = forms.ModelChoiceField(queryset=None, label=_lazy("Owner"))
+    next_step = forms.CharField(required=False, max_length=300, label=_lazy("Next step"))
+    next_step_on = forms.DateField(
+        required=False, widget=date_input(), label=_lazy("Next step by")
+    )
 
     def __init__(self, *args, user, lead=None, **kwargs):
         if lead is not None:
@@ -184,7 +195,7 @@ def opportunity_list(request):
     _pipeline_user(request)
     form, leads = _filtered(request)
     for problem in form.problems():
-        messages.warning(request, f"A filter was left out. {problem}")
+        messages.warning(request, _("A filter was left out. %(problem)s") % {"problem": problem})
     page = Paginator(leads, PER_PAGE).get_page(form.page_number())
     current = {k: getattr(v, "pk", v) for k, v in form.filters().items()}
     query = urlencode({k: v for k, v in current.items() if v not in (None, "")})
@@ -225,12 +236,14 @@ def opportunity_create(request):
             except Refused as exc:
                 _refusal_to_form(form, exc)
             else:
-                messages.success(request, f"Lead noted for {lead.client}.")
+                messages.success(
+                    request, _("Lead noted for %(client)s.") % {"client": lead.client}
+                )
                 return redirect("opportunities:list")
     return render(
         request,
         "opportunities/form.html",
-        {"form": form, "title": "New lead", "submit": "Note the lead", "lead": None},
+        {"form": form, "title": _("New lead"), "submit": _("Note the lead"), "lead": None},
         status=status,
     )
 
@@ -249,15 +262,15 @@ def opportunity_edit(request, opportunity_id):
             except Refused as exc:
                 _refusal_to_form(form, exc)
             else:
-                messages.success(request, "Lead saved.")
+                messages.success(request, _("Lead saved."))
                 return redirect("opportunities:edit", opportunity_id=lead.pk)
     return render(
         request,
         "opportunities/form.html",
         {
             "form": form,
-            "title": f"Lead: {lead.client}",
-            "submit": "Save the lead",
+            "title": _("Lead: %(client)s") % {"client": lead.client},
+            "submit": _("Save the lead"),
             "lead": lead,
             "may_start": opportunity_start_refusal(lead, request.user) is None,
         },
@@ -295,6 +308,11 @@ EXPORT_COLUMNS = (
     "source_assignment_title",
     "created_at",
     "closed_at",
+    # The estimated value in the firm's reporting currency, at the rates of the day named
+    # (today for an open lead, the closing day for a won or lost one), as on the list.
+    "converted_value",
+    "converted_currency",
+    "converted_at_rates_of",
 )
 # A spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -318,11 +336,19 @@ class _Line:
         return line
 
 
-def _export_rows(leads):
+def _export_rows(leads, reporting):
     writer = csv.writer(_Line())
     yield BOM + writer.writerow(EXPORT_COLUMNS)
+    today = timezone.localdate()
+    rates = money.RateBook(None, today)  # the whole table up to today: one query
     for lead in leads.iterator(chunk_size=EXPORT_CHUNK):
         meeting = lead.source_meeting
+        on = timezone.localdate(lead.closed_at) if lead.closed_at else today
+        converted = (
+            rates.convert(lead.estimated_value, lead.currency, reporting, on)
+            if lead.estimated_value is not None
+            else None
+        )
         row = (
             lead.pk,
             lead.client.name,
@@ -339,6 +365,9 @@ def _export_rows(leads):
             timezone.localtime(lead.closed_at).isoformat(timespec="seconds")
             if lead.closed_at
             else None,
+            converted.rounded().amount if converted else None,
+            reporting if converted else None,
+            on if converted else None,
         )
         yield writer.writerow([csv_cell(v) for v in row])
 
@@ -348,8 +377,11 @@ def opportunity_export(request):
     """The filtered leads as CSV (every row the filters keep, not one page), UTF-8 with a
     byte order mark, streamed."""
     _pipeline_user(request)
-    _, leads = _filtered(request)
-    response = StreamingHttpResponse(_export_rows(leads), content_type="text/csv; charset=utf-8")
+    form, leads = _filtered(request)
+    reporting = pipeline.reporting_currency_for(request.user, form.filters().get("firm"))
+    response = StreamingHttpResponse(
+        _export_rows(leads, reporting), content_type="text/csv; charset=utf-8"
+    )
     name = f"opportunities-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -3,6 +3,8 @@ the rates of the right day and labelled, the amounts without a rate listed; an o
 own currency; amounts written in the reader's language; and the walls (a client sees no
 rate table, no pipeline, no offer made to another client)."""
 
+import csv
+import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
@@ -209,3 +211,16 @@ def test_the_demo_has_rates_once_and_its_pipeline_converts_them_all(db, client):
     assert {t["currency"] for t in value.totals} >= {"EUR", "GBP", "CHF"}
     offers = NegotiationRound.objects.filter(candidacy__manager__email="ravi.menon@demo.test")
     assert offers.exists() and set(offers.values_list("currency", flat=True)) == {"GBP"}
+
+
+def test_the_export_carries_each_value_converted_at_its_day(client, director, assignment, rates):
+    closed = timezone.make_aware(datetime(2026, 1, 15, 12))
+    lead(assignment, "100", "GBP", status="won", closed_at=closed)
+    lead(assignment, "100", "USD")
+    client.force_login(director)
+    response = client.get(reverse("opportunities:export"))
+    body = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
+    rows = {row[5]: row[-3:] for row in csv.reader(io.StringIO(body))}
+    assert rows["currency"] == ["converted_value", "converted_currency", "converted_at_rates_of"]
+    assert rows["GBP"] == ["110.00", "EUR", "2026-01-15"]
+    assert rows["USD"] == ["", "", ""]  # no rate: left empty, never 1:1

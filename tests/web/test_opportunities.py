@@ -232,6 +232,9 @@ def test_the_export_is_every_filtered_row_as_csv(client, assignment, director, s
         "source_assignment_title",
         "created_at",
         "closed_at",
+        "converted_value",
+        "converted_currency",
+        "converted_at_rates_of",
     ]
     assert len(rows) - 1 == Opportunity.objects.filter(status="qualified").count() == 30
     _, rows = exported(client, client=spread["other_client"].pk)
