@@ -3,6 +3,7 @@ reads) and the "add to calendar" file of one progress meeting."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,10 @@ from ..services.calendar import (
     calendar_feed_rotate,
 )
 from .common import ERRORS
+
+# What `secrets.token_urlsafe` makes: anything else is no token (and never reaches the
+# database, which may refuse it: PostgreSQL has no NUL in a string).
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 # Calendar applications poll a subscribed feed; this asks them to do so hourly.
 REFRESH = timedelta(hours=1)
@@ -94,6 +99,8 @@ def _base_url(request) -> str:
 def calendar_feed(request, token):
     """The feed at the secret address: the token is the credential (calendar applications
     send no session); an unknown or withdrawn one is 404."""
+    if not TOKEN.fullmatch(token):
+        raise Http404("No such calendar.")
     feed = (
         CalendarFeed.objects.select_related(
             "user", "user__director_profile", "user__client_profile", "user__manager_profile"
