@@ -2,19 +2,21 @@
 kinds and the groups of states the rules speak of. Pure: no models, no settings."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from .drift import DIMENSIONS, MAX_LEVEL
 
 
 class State(models.TextChoices):
-    BRIEF = "brief", "Brief"
-    SELECTION = "selection", "Selection"
-    AUDIT = "audit", "Audit"
-    ACTION_PLAN = "action_plan", "Action plan"
-    IN_PROGRESS = "in_progress", "In progress"
-    REALIGNMENT = "realignment", "Realignment"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    BRIEF = "brief", pgettext_lazy("assignment state", "Brief")
+    SELECTION = "selection", pgettext_lazy("assignment state", "Selection")
+    AUDIT = "audit", pgettext_lazy("assignment state", "Audit")
+    ACTION_PLAN = "action_plan", pgettext_lazy("assignment state", "Action plan")
+    IN_PROGRESS = "in_progress", pgettext_lazy("assignment state", "In progress")
+    REALIGNMENT = "realignment", pgettext_lazy("assignment state", "Realignment")
+    COMPLETED = "completed", pgettext_lazy("assignment state", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("assignment state", "Cancelled")
 
 
 FINAL_STATES = (State.COMPLETED, State.CANCELLED)
@@ -31,28 +33,28 @@ PRE_AUDIT_STATES = (State.BRIEF, State.SELECTION, State.AUDIT)
 
 
 class Party(models.TextChoices):
-    CLIENT = "client", "Client contact"
-    MANAGER = "manager", "Interim manager"
-    DIRECTOR = "director", "Assignment director"
+    CLIENT = "client", _lazy("Client contact")
+    MANAGER = "manager", _lazy("Interim manager")
+    DIRECTOR = "director", _lazy("Assignment director")
 
 
 class Dimension(models.TextChoices):
-    OBJECTIVES = "objectives", "Objectives"
-    CONTEXT = "context", "Context"
-    SKILLS = "skills", "Skills"
-    RESOURCES = "resources", "Resources"
-    EXPECTATIONS = "expectations", "Expectations"
-    TIMELINE = "timeline", "Timeline"
+    OBJECTIVES = "objectives", _lazy("Objectives")
+    CONTEXT = "context", _lazy("Context")
+    SKILLS = "skills", _lazy("Skills")
+    RESOURCES = "resources", _lazy("Resources")
+    EXPECTATIONS = "expectations", _lazy("Expectations")
+    TIMELINE = "timeline", _lazy("Timeline")
 
 
 assert tuple(Dimension.values) == DIMENSIONS
 
 
 class GapLevel(models.IntegerChoices):
-    ALIGNED = 0, "0 – aligned"
-    MINOR = 1, "1 – minor"
-    SIGNIFICANT = 2, "2 – significant"
-    CRITICAL = 3, "3 – critical"
+    ALIGNED = 0, _lazy("0 – aligned")
+    MINOR = 1, _lazy("1 – minor")
+    SIGNIFICANT = 2, _lazy("2 – significant")
+    CRITICAL = 3, _lazy("3 – critical")
 
 
 CRITICAL_LEVEL = GapLevel.CRITICAL
@@ -65,12 +67,12 @@ OVERLOADED = RATING_MAX
 
 
 class FlagKind(models.TextChoices):
-    GAP_DRIFT = "gap_drift", "Gap drift"
-    REVIEW_OVERDUE = "review_overdue", "Review overdue"
-    AUDIT_OVERDUE = "audit_overdue", "Audit overdue"
-    FUSE_RISK = "fuse_risk", "Fuse risk"
-    DIRECTION_CHANGE = "direction_change", "Direction change"
-    MANAGER_STRAIN = "manager_strain", "Manager strain"
+    GAP_DRIFT = "gap_drift", _lazy("Gap drift")
+    REVIEW_OVERDUE = "review_overdue", _lazy("Review overdue")
+    AUDIT_OVERDUE = "audit_overdue", _lazy("Audit overdue")
+    FUSE_RISK = "fuse_risk", _lazy("Fuse risk")
+    DIRECTION_CHANGE = "direction_change", _lazy("Direction change")
+    MANAGER_STRAIN = "manager_strain", _lazy("Manager strain")
 
 
 # The flags a manager may close: a review that is late is theirs to hold. Every other flag
@@ -81,21 +83,24 @@ MANAGER_RESOLVABLE_FLAGS = (FlagKind.REVIEW_OVERDUE,)
 class NotificationKind(models.TextChoices):
     """What a notification is about; each person chooses per kind how it reaches them."""
 
-    SELECTION = "selection", "Candidates presented and chosen"
-    AUDIT = "audit", "Audit report submitted, returned or accepted"
-    PLAN = "plan", "Action plan to confirm, and confirmed"
-    LIFECYCLE = "lifecycle", "Assignment started, realigned, resumed, completed or cancelled"
-    MEETING = "meeting", "Progress meeting recorded"
-    CHANNEL = "channel", "Private notes between director and manager"
-    REMINDER = "reminder", "Reminders and warnings: reviews, audit due, commitments"
+    SELECTION = "selection", _lazy("Candidates presented and chosen")
+    AUDIT = "audit", _lazy("Audit report submitted, returned or accepted")
+    PLAN = "plan", _lazy("Action plan to confirm, and confirmed")
+    LIFECYCLE = (
+        "lifecycle",
+        _lazy("Assignment started, realigned, resumed, completed or cancelled"),
+    )
+    MEETING = "meeting", _lazy("Progress meeting recorded")
+    CHANNEL = "channel", _lazy("Private notes between director and manager")
+    REMINDER = "reminder", _lazy("Reminders and warnings: reviews, audit due, commitments")
 
 
 class Delivery(models.TextChoices):
     """How a notification reaches its recipient beyond the in-app list."""
 
-    IMMEDIATE = "immediate", "E-mail at once"
-    DIGEST = "digest", "Daily digest e-mail"
-    IN_APP = "in_app", "In Interim only"
+    IMMEDIATE = "immediate", _lazy("E-mail at once")
+    DIGEST = "digest", _lazy("Daily digest e-mail")
+    IN_APP = "in_app", _lazy("In Interim only")
 
 
 # What reaches people when they have not chosen: what makes it their turn at once, the

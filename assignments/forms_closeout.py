@@ -2,12 +2,14 @@
 part's service; they never save."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .access import CloseoutPart
-from .constants import RATING_CHOICES, RATING_MAX, RATING_MIN
+from .constants import RATING_CHOICES
 from .models import Achievement, Cause
 
-ENGAGE_CHOICES = [("yes", "Yes"), ("no", "No")]
+ENGAGE_CHOICES = [("yes", _lazy("Yes")), ("no", _lazy("No"))]
 
 
 class CloseoutReviewForm(forms.Form):
@@ -17,20 +19,20 @@ class CloseoutReviewForm(forms.Form):
     part = CloseoutPart.REVIEW
 
     review = forms.CharField(
-        label="Overall review",
+        label=_lazy("Overall review"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="How the assignment ended, against what the client asked for.",
+        help_text=_lazy("How the assignment ended, against what the client asked for."),
     )
     cause = forms.ChoiceField(
-        label="What went wrong",
-        choices=[("", "Nothing: it went well"), *Cause.choices],
+        label=_lazy("What went wrong"),
+        choices=[("", _lazy("Nothing: it went well")), *Cause.choices],
         required=False,
     )
     cause_detail = forms.CharField(
-        label="The cause, in a few words",
+        label=_lazy("The cause, in a few words"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when the cause is “Other”.",
+        help_text=_lazy("Needed when the cause is “Other”."),
     )
 
     def __init__(self, *args, dimensions, milestones, **kwargs):
@@ -39,10 +41,11 @@ class CloseoutReviewForm(forms.Form):
         for row in dimensions:
             d = row["dimension"]
             self.fields[f"result_{d}"] = forms.ChoiceField(
-                label=f"{row['label']}: the outcome", choices=Achievement.choices
+                label=_("%(dimension)s: the outcome") % {"dimension": row["label"]},
+                choices=Achievement.choices,
             )
             self.fields[f"comment_{d}"] = forms.CharField(
-                label=f"{row['label']}: comment",
+                label=_("%(dimension)s: comment") % {"dimension": row["label"]},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -52,10 +55,11 @@ class CloseoutReviewForm(forms.Form):
         for row in milestones:
             m = row["milestone"]
             self.fields[f"milestone_{m.pk}"] = forms.ChoiceField(
-                label=f"{m.title}: final status", choices=Achievement.choices
+                label=_("%(milestone)s: final status") % {"milestone": m.title},
+                choices=Achievement.choices,
             )
             self.fields[f"milestone_{m.pk}_comment"] = forms.CharField(
-                label=f"{m.title}: comment",
+                label=_("%(milestone)s: comment") % {"milestone": m.title},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
@@ -68,7 +72,7 @@ class CloseoutReviewForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("cause") == Cause.OTHER and not (data.get("cause_detail") or "").strip():
-            self.add_error("cause_detail", "Say in a few words what the other cause was.")
+            self.add_error("cause_detail", _("Say in a few words what the other cause was."))
         return data
 
     def service_data(self):
@@ -94,24 +98,26 @@ class ClientEvaluationForm(forms.Form):
     part = CloseoutPart.CLIENT
 
     delivery = forms.TypedChoiceField(
-        label="The manager's delivery",
+        label=_lazy("The manager's delivery"),
         choices=RATING_CHOICES,
         coerce=int,
-        help_text=f"{RATING_MIN} poor – {RATING_MAX} excellent",
+        help_text=_lazy("1 poor – 5 excellent"),
     )
     posture = forms.TypedChoiceField(
-        label="The manager's posture",
+        label=_lazy("The manager's posture"),
         choices=RATING_CHOICES,
         coerce=int,
-        help_text=f"{RATING_MIN} poor – {RATING_MAX} excellent",
+        help_text=_lazy("1 poor – 5 excellent"),
     )
     would_engage_again = forms.TypedChoiceField(
-        label="Would you engage this manager again?",
+        label=_lazy("Would you engage this manager again?"),
         choices=ENGAGE_CHOICES,
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_lazy("Comment")
+    )
 
     def service_data(self):
         return dict(self.cleaned_data)
@@ -123,18 +129,20 @@ class ManagerEvaluationForm(forms.Form):
     part = CloseoutPart.MANAGER
 
     commitments_kept = forms.TypedChoiceField(
-        label="The client's commitments kept",
+        label=_lazy("The client's commitments kept"),
         choices=RATING_CHOICES,
         coerce=int,
-        help_text=f"{RATING_MIN} none – {RATING_MAX} all",
+        help_text=_lazy("1 none – 5 all"),
     )
     provider_support = forms.TypedChoiceField(
-        label="Support from the provider",
+        label=_lazy("Support from the provider"),
         choices=RATING_CHOICES,
         coerce=int,
-        help_text=f"{RATING_MIN} none – {RATING_MAX} full",
+        help_text=_lazy("1 none – 5 full"),
     )
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_lazy("Comment")
+    )
 
     def service_data(self):
         return dict(self.cleaned_data)
