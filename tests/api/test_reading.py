@@ -262,3 +262,13 @@ def test_a_scheduled_meeting_has_no_lead_and_a_json_body(api, world, cast):
     assert response["Content-Type"] == "application/json"
     (meeting,) = json.loads(response.content)["results"]
     assert meeting["status"] == ProgressMeeting.Status.SCHEDULED and meeting["lead"] is None
+
+
+def test_the_sentences_speak_the_callers_language(api, world, cast):
+    api.force_authenticate(cast["other_client"])
+    response = api.get(api_url(world), HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Mission introuvable."}
+    api.force_authenticate(cast["director"])
+    body = api.get(api_url(world, "meetings/999/"), HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert body == {"detail": "Cet élément n'existe pas sur cette mission."}
