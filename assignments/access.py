@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from partners.models import ADMIN_PERMISSION
 
@@ -35,6 +37,8 @@ from .constants import (
 from .exceptions import Refused
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from .models import Assignment
 
     User = Any  # partners.models.User, or AnonymousUser
@@ -120,44 +124,53 @@ class Rule:
 
     parties: tuple[Party, ...]
     states: tuple[State, ...]
-    what: str  # completes "Only the … may …" and "You cannot … while …"
+    what: StrOrPromise  # completes "Only the … may …" and "You cannot … while …"
     # An admin may still do it once the assignment is closed (tidying up, not working).
     admin_after_close: bool = False
 
 
 RULES: dict[str, Rule] = {
-    "edit_brief": Rule((Party.DIRECTOR,), BRIEF_EDITABLE_STATES, "edit the brief"),
-    "shortlist": Rule((Party.DIRECTOR,), (State.SELECTION,), "shortlist candidates"),
-    "vet": Rule((Party.DIRECTOR,), (State.SELECTION,), "vet candidates"),
-    "present": Rule((Party.DIRECTOR,), (State.SELECTION,), "present candidates"),
-    "negotiate": Rule((Party.DIRECTOR,), (State.SELECTION,), "negotiate the day rate"),
-    "write_audit": Rule((Party.MANAGER,), (State.AUDIT,), "write the audit report"),
-    "review_audit": Rule((Party.DIRECTOR,), (State.AUDIT,), "review the audit report"),
-    "draft_plan": Rule((Party.DIRECTOR, Party.MANAGER), PLANNING_STATES, "draft the action plan"),
+    "edit_brief": Rule((Party.DIRECTOR,), BRIEF_EDITABLE_STATES, _lazy("edit the brief")),
+    "shortlist": Rule((Party.DIRECTOR,), (State.SELECTION,), _lazy("shortlist candidates")),
+    "vet": Rule((Party.DIRECTOR,), (State.SELECTION,), _lazy("vet candidates")),
+    "present": Rule((Party.DIRECTOR,), (State.SELECTION,), _lazy("present candidates")),
+    "negotiate": Rule((Party.DIRECTOR,), (State.SELECTION,), _lazy("negotiate the day rate")),
+    "write_audit": Rule((Party.MANAGER,), (State.AUDIT,), _lazy("write the audit report")),
+    "review_audit": Rule((Party.DIRECTOR,), (State.AUDIT,), _lazy("review the audit report")),
+    "draft_plan": Rule(
+        (Party.DIRECTOR, Party.MANAGER), PLANNING_STATES, _lazy("draft the action plan")
+    ),
     "confirm_plan": Rule(
-        (Party.CLIENT, Party.MANAGER, Party.DIRECTOR), PLANNING_STATES, "confirm an action plan"
+        (Party.CLIENT, Party.MANAGER, Party.DIRECTOR),
+        PLANNING_STATES,
+        _lazy("confirm an action plan"),
     ),
     "mark_delivered": Rule(
         (Party.DIRECTOR, Party.MANAGER, Party.CLIENT),
         (State.ACTION_PLAN, *RUNNING_STATES),
-        "mark a commitment delivered",
+        _lazy("mark a commitment delivered"),
     ),
-    "schedule_meeting": Rule((Party.DIRECTOR,), RUNNING_STATES, "schedule a progress meeting"),
+    "schedule_meeting": Rule(
+        (Party.DIRECTOR,), RUNNING_STATES, _lazy("schedule a progress meeting")
+    ),
     "record_meeting": Rule(
-        (Party.DIRECTOR, Party.MANAGER), RUNNING_STATES, "record a progress meeting"
+        (Party.DIRECTOR, Party.MANAGER), RUNNING_STATES, _lazy("record a progress meeting")
     ),
-    "mark_meeting_missed": Rule((Party.DIRECTOR,), RUNNING_STATES, "mark a meeting missed"),
+    "mark_meeting_missed": Rule((Party.DIRECTOR,), RUNNING_STATES, _lazy("mark a meeting missed")),
     "resolve_flag": Rule(
-        (Party.DIRECTOR, Party.MANAGER), OPEN_STATES, "resolve a flag", admin_after_close=True
+        (Party.DIRECTOR, Party.MANAGER),
+        OPEN_STATES,
+        _lazy("resolve a flag"),
+        admin_after_close=True,
     ),
     "use_channel": Rule(
-        (Party.DIRECTOR, Party.MANAGER), OPEN_STATES, "write in the private channel"
+        (Party.DIRECTOR, Party.MANAGER), OPEN_STATES, _lazy("write in the private channel")
     ),
 }
 
 
 def _labels(parties: tuple[Party, ...]) -> str:
-    return " or ".join(str(Party(p).label).lower() for p in parties)
+    return _(" or ").join(str(Party(p).label).lower() for p in parties)
 
 
 def _state_label(assignment: Assignment) -> str:
@@ -171,13 +184,17 @@ def refusal(action: str, assignment: Assignment, user: User) -> Exception | None
     rule = RULES[action]
     admin = is_admin(user)
     if not admin and not set(parties_of(assignment, user)) & set(rule.parties):
-        return PermissionDenied(f"Only the {_labels(rule.parties)} may {rule.what}.")
+        return PermissionDenied(
+            _("Only the %(parties)s may %(action)s.")
+            % {"parties": _labels(rule.parties), "action": rule.what}
+        )
     if assignment.state in rule.states:
         return None
     if admin and rule.admin_after_close and assignment.state in FINAL_STATES:
         return None
     return Refused(
-        f"You cannot {rule.what} while the assignment is in “{_state_label(assignment)}”."
+        _("You cannot %(action)s while the assignment is in “%(state)s”.")
+        % {"action": rule.what, "state": _state_label(assignment)}
     )
 
 
@@ -269,7 +286,9 @@ def flag_refusal(assignment: Assignment, user: User, kind: str) -> Exception | N
     manager_only = reason is None and not is_director_side(assignment, user)
     if manager_only and kind not in MANAGER_RESOLVABLE_FLAGS:
         label = str(FlagKind(kind).label)
-        return PermissionDenied(f"Only the assignment director may resolve a “{label}” flag.")
+        return PermissionDenied(
+            _("Only the assignment director may resolve a “%(flag)s” flag.") % {"flag": label}
+        )
     return reason
 
 
@@ -397,7 +416,8 @@ def transition_blockers(assignment: Assignment, name: str) -> list[str]:
     if here is None:
         label = transition_meta(assignment, name)["label"]
         return [
-            f"“{label}” is not possible while the assignment is in “{_state_label(assignment)}”."
+            _("“%(transition)s” is not possible while the assignment is in “%(state)s”.")
+            % {"transition": label, "state": _state_label(assignment)}
         ]
     return [message for condition in here.conditions if (message := condition.guard(assignment))]
 
@@ -444,9 +464,9 @@ class CloseoutPart:
 
     BY_PARTY = {Party.DIRECTOR: REVIEW, Party.CLIENT: CLIENT, Party.MANAGER: MANAGER}
     LABELS = {
-        REVIEW: "the director's review",
-        CLIENT: "the client's evaluation of the manager",
-        MANAGER: "the manager's evaluation of the conditions",
+        REVIEW: _lazy("the director's review"),
+        CLIENT: _lazy("the client's evaluation of the manager"),
+        MANAGER: _lazy("the manager's evaluation of the conditions"),
     }
 
 
@@ -480,16 +500,22 @@ def closeout_refusal(
     is not theirs to give, Refused when it was given already (a submitted part is never
     changed) or the close-out window has ended."""
     if part not in closeout_parts_of(assignment, user):
-        return PermissionDenied(f"Only the {_part_giver(part)} may give {_part_label(part)}.")
+        return PermissionDenied(
+            _("Only the %(party)s may give %(part)s.")
+            % {"party": _part_giver(part), "part": _part_label(part)}
+        )
     if given:
-        return Refused(f"{_part_label(part).capitalize()} was given already: it is final.")
+        return Refused(
+            _("%(part)s was given already: it is final.")
+            % {"part": _part_label(part).capitalize()}
+        )
     if not window_open:
-        return Refused("The close-out window has ended: no part is taken any more.")
+        return Refused(_("The close-out window has ended: no part is taken any more."))
     return None
 
 
 def _part_label(part: str) -> str:
-    return CloseoutPart.LABELS[part]
+    return str(CloseoutPart.LABELS[part])
 
 
 def _part_giver(part: str) -> str:

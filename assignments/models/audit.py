@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..constants import CRITICAL_LEVEL, Dimension, GapLevel
 
@@ -14,10 +16,10 @@ class AuditReport(models.Model):
     """The manager's situational audit: what was really found, per dimension. Versioned."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        ACCEPTED = "accepted", "Accepted"
-        RETURNED = "returned", "Returned for revision"
+        DRAFT = "draft", _lazy("Draft")
+        SUBMITTED = "submitted", _lazy("Submitted")
+        ACCEPTED = "accepted", _lazy("Accepted")
+        RETURNED = "returned", _lazy("Returned for revision")
 
     assignment = models.ForeignKey(
         "assignments.Assignment", on_delete=models.CASCADE, related_name="audit_reports"
@@ -44,7 +46,10 @@ class AuditReport(models.Model):
         ]
 
     def __str__(self):
-        return f"Audit report v{self.version} – {self.assignment}"
+        return _("Audit report v%(version)s – %(assignment)s") % {
+            "version": self.version,
+            "assignment": self.assignment,
+        }
 
     @property
     def is_editable(self):
@@ -85,4 +90,7 @@ class AuditFinding(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_dimension_display()}: level {self.gap_level}"
+        return _("%(dimension)s: level %(level)s") % {
+            "dimension": self.get_dimension_display(),
+            "level": self.gap_level,
+        }

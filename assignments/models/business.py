@@ -4,6 +4,8 @@ pipeline. Provider-only: the client and the manager never see it."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from partners.models import ClientOrganisation, ProviderFirm
 from partners.validators import currency_code, positive_amount
@@ -15,10 +17,10 @@ class Opportunity(models.Model):
     """One lead of a firm's pipeline, from a meeting or noted directly."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        QUALIFIED = "qualified", "Qualified"
-        WON = "won", "Won"
-        LOST = "lost", "Lost"
+        OPEN = "open", pgettext_lazy("lead status", "Open")
+        QUALIFIED = "qualified", pgettext_lazy("lead status", "Qualified")
+        WON = "won", pgettext_lazy("lead status", "Won")
+        LOST = "lost", pgettext_lazy("lead status", "Lost")
 
     firm = models.ForeignKey(ProviderFirm, on_delete=models.CASCADE, related_name="opportunities")
     client = models.ForeignKey(
@@ -32,7 +34,7 @@ class Opportunity(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="opportunities")
     next_step = models.CharField(max_length=300, blank=True)
-    next_step_on = models.DateField("next step by", null=True, blank=True)
+    next_step_on = models.DateField(_lazy("next step by"), null=True, blank=True)
     source_meeting = models.ForeignKey(
         "assignments.ProgressMeeting",
         on_delete=models.SET_NULL,
@@ -53,7 +55,7 @@ class Opportunity(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "opportunities"
+        verbose_name_plural = _lazy("opportunities")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..constants import RATING_MAX, RATING_MIN, Dimension
 
@@ -18,22 +20,22 @@ rating = [MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)]
 class Cause(models.TextChoices):
     """Why an assignment went wrong, in the white paper's words."""
 
-    OVERSELL = "oversell", "Oversell: the manager was not the right person for the job"
-    INFORMATION_WITHHELD = "information_withheld", "Information withheld by the client"
-    FUSE = "fuse", "The manager used as a fuse"
-    DIRECTION_CHANGE = "direction_change", "A change of direction under pressure"
-    MANAGER_POSTURE = "manager_posture", "The manager's own skills or posture"
+    OVERSELL = "oversell", _lazy("Oversell: the manager was not the right person for the job")
+    INFORMATION_WITHHELD = "information_withheld", _lazy("Information withheld by the client")
+    FUSE = "fuse", _lazy("The manager used as a fuse")
+    DIRECTION_CHANGE = "direction_change", _lazy("A change of direction under pressure")
+    MANAGER_POSTURE = "manager_posture", _lazy("The manager's own skills or posture")
     CLIENT_ORGANISATION = (
         "client_organisation",
-        "A client organisation unable to host the assignment",
+        _lazy("A client organisation unable to host the assignment"),
     )
-    OTHER = "other", "Other"
+    OTHER = "other", _lazy("Other")
 
 
 class Achievement(models.TextChoices):
-    ACHIEVED = "achieved", "Achieved"
-    PARTLY = "partly", "Partly achieved"
-    NOT_ACHIEVED = "not_achieved", "Not achieved"
+    ACHIEVED = "achieved", _lazy("Achieved")
+    PARTLY = "partly", _lazy("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _lazy("Not achieved")
 
 
 class Closeout(models.Model):
@@ -51,15 +53,15 @@ class Closeout(models.Model):
     drift_at_close = models.PositiveSmallIntegerField(null=True, blank=True)
     drift_summary = models.TextField(blank=True)
     # The director's review.
-    review = models.TextField("overall review", blank=True)
+    review = models.TextField(_lazy("overall review"), blank=True)
     cause = models.CharField(
-        "what went wrong",
+        _lazy("what went wrong"),
         max_length=30,
         choices=Cause.choices,
         blank=True,
-        help_text="Leave empty when the assignment went well.",
+        help_text=_lazy("Leave empty when the assignment went well."),
     )
-    cause_detail = models.TextField("cause, in a few words", blank=True)
+    cause_detail = models.TextField(_lazy("cause, in a few words"), blank=True)
     reviewed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -70,7 +72,7 @@ class Closeout(models.Model):
         indexes = [models.Index(fields=["closes_on"], name="closeout_closes_on")]
 
     def __str__(self):
-        return f"Close-out of {self.assignment}"
+        return _("Close-out of %(assignment)s") % {"assignment": self.assignment}
 
     @property
     def is_reviewed(self):
@@ -127,10 +129,12 @@ class ClientEvaluation(models.Model):
         Closeout, on_delete=models.CASCADE, related_name="client_evaluation"
     )
     delivery = models.PositiveSmallIntegerField(
-        validators=rating, help_text="1 poor – 5 excellent"
+        validators=rating, help_text=_lazy("1 poor – 5 excellent")
     )
-    posture = models.PositiveSmallIntegerField(validators=rating, help_text="1 poor – 5 excellent")
-    would_engage_again = models.BooleanField("would engage this manager again")
+    posture = models.PositiveSmallIntegerField(
+        validators=rating, help_text=_lazy("1 poor – 5 excellent")
+    )
+    would_engage_again = models.BooleanField(_lazy("would engage this manager again"))
     comment = models.TextField(blank=True)
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
@@ -145,7 +149,7 @@ class ClientEvaluation(models.Model):
         ]
 
     def __str__(self):
-        return f"Client evaluation of {self.closeout.assignment}"
+        return _("Client evaluation of %(assignment)s") % {"assignment": self.closeout.assignment}
 
 
 class ManagerEvaluation(models.Model):
@@ -155,10 +159,12 @@ class ManagerEvaluation(models.Model):
         Closeout, on_delete=models.CASCADE, related_name="manager_evaluation"
     )
     commitments_kept = models.PositiveSmallIntegerField(
-        "the client's commitments kept", validators=rating, help_text="1 none – 5 all"
+        _lazy("the client's commitments kept"),
+        validators=rating,
+        help_text=_lazy("1 none – 5 all"),
     )
     provider_support = models.PositiveSmallIntegerField(
-        "support from the provider", validators=rating, help_text="1 none – 5 full"
+        _lazy("support from the provider"), validators=rating, help_text=_lazy("1 none – 5 full")
     )
     comment = models.TextField(blank=True)
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -176,4 +182,4 @@ class ManagerEvaluation(models.Model):
         ]
 
     def __str__(self):
-        return f"Manager evaluation of {self.closeout.assignment}"
+        return _("Manager evaluation of %(assignment)s") % {"assignment": self.closeout.assignment}

@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..constants import RATING_MAX, RATING_MIN, Delivery, FlagKind, NotificationKind
 
@@ -21,7 +23,7 @@ class Flag(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(
-        max_length=200, unique=True, help_text="The thing and period this flag is about."
+        max_length=200, unique=True, help_text=_lazy("The thing and period this flag is about.")
     )
     message = models.TextField()
     raised_at = models.DateTimeField(default=timezone.now)
@@ -54,10 +56,12 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
-    key = models.CharField(max_length=200, help_text="The thing, recipient and period.")
+    key = models.CharField(max_length=200, help_text=_lazy("The thing, recipient and period."))
     subject = models.CharField(max_length=200)
     body = models.TextField()
-    reason = models.CharField(max_length=200, blank=True, help_text="Why this person got it.")
+    reason = models.CharField(
+        max_length=200, blank=True, help_text=_lazy("Why this person got it.")
+    )
     url = models.CharField(max_length=300, blank=True)
     kind = models.CharField(
         max_length=20, choices=NotificationKind.choices, default=NotificationKind.REMINDER
@@ -66,21 +70,21 @@ class Notification(models.Model):
         max_length=10,
         choices=Delivery.choices,
         default=Delivery.IMMEDIATE,
-        help_text="How it reaches the recipient, from their choice when it was recorded.",
+        help_text=_lazy("How it reaches the recipient, from their choice when it was recorded."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True)
     # A message that could not be sent is tried again later, a bounded number of times
     # (NOTIFICATION_EMAIL_MAX_ATTEMPTS), so that it never holds back the others.
     email_attempts = models.PositiveSmallIntegerField(
-        default=0, help_text="Failed attempts to e-mail it."
+        default=0, help_text=_lazy("Failed attempts to e-mail it.")
     )
-    email_error = models.TextField(blank=True, help_text="Why the last attempt failed.")
+    email_error = models.TextField(blank=True, help_text=_lazy("Why the last attempt failed."))
     email_failed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the last attempt failed (empty once sent)."
+        null=True, blank=True, help_text=_lazy("When the last attempt failed (empty once sent).")
     )
     email_retry_at = models.DateTimeField(
-        null=True, blank=True, help_text="Not tried again before this; empty once given up."
+        null=True, blank=True, help_text=_lazy("Not tried again before this; empty once given up.")
     )
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -143,7 +147,7 @@ class ChannelNote(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
-        help_text="The manager's own strain: 1 serene – 5 worn out.",
+        help_text=_lazy("The manager's own strain: 1 serene – 5 worn out."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -152,4 +156,7 @@ class ChannelNote(models.Model):
         indexes = [models.Index(fields=["assignment", "created_at"])]
 
     def __str__(self):
-        return f"Note by {self.author} on {self.assignment}"
+        return _("Note by %(author)s on %(assignment)s") % {
+            "author": self.author,
+            "assignment": self.assignment,
+        }

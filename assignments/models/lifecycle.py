@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from partners.models import ClientOrganisation, ProviderFirm
@@ -44,13 +46,15 @@ def missing_brief(assignment):
     }
     absent = [label for value, label in Dimension.choices if value not in announced]
     if absent:
-        return f"The brief has no announced statement for: {', '.join(absent).lower()}."
+        return _("The brief has no announced statement for: %(dimensions)s.") % {
+            "dimensions": ", ".join(str(label) for label in absent).lower()
+        }
     return ""
 
 
 def missing_selectable_candidacy(assignment):
     if not any(c.is_selectable for c in assignment.candidacies.all()):
-        return (
+        return _(
             "No candidacy is ready to select: it must be presented to the client after a "
             "complete vetting, with an agreed day rate."
         )
@@ -60,25 +64,28 @@ def missing_selectable_candidacy(assignment):
 def missing_submitted_audit(assignment):
     # Iterates the related manager so that a prefetched page costs no query.
     if not any(r.is_submitted for r in assignment.audit_reports.all()):
-        return "No submitted audit report is waiting: the manager must submit one first."
+        return _("No submitted audit report is waiting: the manager must submit one first.")
     return ""
 
 
 def missing_plan_confirmations(assignment):
     plan = assignment.current_plan
     if plan is None:
-        return "There is no action plan yet."
+        return _("There is no action plan yet.")
     missing = plan.missing_parties
     if missing:
         labels = ", ".join(str(Party(p).label).lower() for p in missing)
-        return f"Action plan v{plan.version} still needs the confirmation of: {labels}."
+        return _("Action plan v%(version)s still needs the confirmation of: %(parties)s.") % {
+            "version": plan.version,
+            "parties": labels,
+        }
     return ""
 
 
 def missing_revised_plan(assignment):
     plan = assignment.current_plan
     if plan is None or plan.version <= (assignment.realignment_plan_version or 0):
-        return "Realignment needs a revised action plan (a new version) confirmed by all three."
+        return _("Realignment needs a revised action plan (a new version) confirmed by all three.")
     return missing_plan_confirmations(assignment)
 
 
@@ -114,7 +121,7 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         editable=False,
     )
     state = FSMField(default=State.BRIEF, choices=State.choices, protected=True, db_index=True)
-    summary = models.TextField(blank=True, help_text="The client's request in a few lines.")
+    summary = models.TextField(blank=True, help_text=_lazy("The client's request in a few lines."))
     review_cadence_days = models.PositiveSmallIntegerField(
         default=default_review_cadence,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
@@ -180,9 +187,9 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         conditions=[_met(missing_brief)],
         permission=access.may_direct,
         custom={
-            "label": "Open selection",
-            "who": "the director",
-            "refused": "Only a director of the assignment's firm may open the selection.",
+            "label": _lazy("Open selection"),
+            "who": _lazy("the director"),
+            "refused": _lazy("Only a director of the assignment's firm may open the selection."),
         },
     )
     def open_selection(self):
@@ -195,9 +202,11 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         conditions=[_met(missing_selectable_candidacy)],
         permission=access.may_choose_manager,
         custom={
-            "label": "Select manager",
-            "who": "the client contact or the director",
-            "refused": "Only the client (or a director of the firm) may select the manager.",
+            "label": _lazy("Select manager"),
+            "who": _lazy("the client contact or the director"),
+            "refused": _lazy(
+                "Only the client (or a director of the firm) may select the manager."
+            ),
         },
     )
     def select_manager(self, candidacy, today=None):
@@ -213,9 +222,11 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         conditions=[_met(missing_submitted_audit)],
         permission=access.may_direct,
         custom={
-            "label": "Accept audit",
-            "who": "the director",
-            "refused": "Only a director of the assignment's firm may accept the audit report.",
+            "label": _lazy("Accept audit"),
+            "who": _lazy("the director"),
+            "refused": _lazy(
+                "Only a director of the assignment's firm may accept the audit report."
+            ),
         },
     )
     def accept_audit(self, report):
@@ -229,9 +240,9 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         conditions=[_met(missing_plan_confirmations)],
         permission=access.may_direct,
         custom={
-            "label": "Start progress",
-            "who": "the director",
-            "refused": "Only a director of the assignment's firm may start the assignment.",
+            "label": _lazy("Start progress"),
+            "who": _lazy("the director"),
+            "refused": _lazy("Only a director of the assignment's firm may start the assignment."),
         },
     )
     def start_progress(self, today=None):
@@ -244,9 +255,9 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         target=State.REALIGNMENT,
         permission=access.may_direct,
         custom={
-            "label": "Start realignment",
-            "who": "the director",
-            "refused": "Only a director of the assignment's firm may start a realignment.",
+            "label": _lazy("Start realignment"),
+            "who": _lazy("the director"),
+            "refused": _lazy("Only a director of the assignment's firm may start a realignment."),
         },
     )
     def start_realignment(self, reason):
@@ -262,9 +273,9 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         conditions=[_met(missing_revised_plan)],
         permission=access.may_direct,
         custom={
-            "label": "Resume progress",
-            "who": "the director",
-            "refused": "Only a director of the assignment's firm may resume progress.",
+            "label": _lazy("Resume progress"),
+            "who": _lazy("the director"),
+            "refused": _lazy("Only a director of the assignment's firm may resume progress."),
         },
     )
     def resume_progress(self):
@@ -276,9 +287,11 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         target=State.COMPLETED,
         permission=access.may_direct,
         custom={
-            "label": "Complete",
-            "who": "the director",
-            "refused": "Only a director of the assignment's firm may complete an assignment.",
+            "label": _lazy("Complete"),
+            "who": _lazy("the director"),
+            "refused": _lazy(
+                "Only a director of the assignment's firm may complete an assignment."
+            ),
         },
     )
     def complete(self, outcome):
@@ -292,9 +305,9 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         target=State.CANCELLED,
         permission=access.may_direct,
         custom={
-            "label": "Cancel assignment",
-            "who": "the director",
-            "refused": "Only a director of the assignment's firm may cancel an assignment.",
+            "label": _lazy("Cancel assignment"),
+            "who": _lazy("the director"),
+            "refused": _lazy("Only a director of the assignment's firm may cancel an assignment."),
         },
     )
     def cancel(self, reason):

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from ..constants import Party
 
@@ -25,9 +28,9 @@ class ActionPlan(models.Model):
     """The jointly confirmed plan. Versioned; a confirmed version is never edited."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        CONFIRMED = "confirmed", "Confirmed by all three"
-        SUPERSEDED = "superseded", "Superseded"
+        DRAFT = "draft", _lazy("Draft")
+        CONFIRMED = "confirmed", _lazy("Confirmed by all three")
+        SUPERSEDED = "superseded", _lazy("Superseded")
 
     assignment = models.ForeignKey(
         "assignments.Assignment", on_delete=models.CASCADE, related_name="action_plans"
@@ -54,7 +57,10 @@ class ActionPlan(models.Model):
         ]
 
     def __str__(self):
-        return f"Action plan v{self.version} – {self.assignment}"
+        return _("Action plan v%(version)s – %(assignment)s") % {
+            "version": self.version,
+            "assignment": self.assignment,
+        }
 
     @property
     def is_editable(self):
@@ -68,16 +74,16 @@ class ActionPlan(models.Model):
 
 class Milestone(models.Model):
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        AT_RISK = "at_risk", "At risk"
+        PLANNED = "planned", _lazy("Planned")
+        IN_PROGRESS = "in_progress", _lazy("In progress")
+        DONE = "done", _lazy("Done")
+        AT_RISK = "at_risk", _lazy("At risk")
 
     plan = models.ForeignKey(
         "assignments.ActionPlan", on_delete=models.CASCADE, related_name="milestones"
     )
     title = models.CharField(max_length=200)
-    owner = models.CharField(max_length=100, help_text="Who delivers it.")
+    owner = models.CharField(max_length=100, help_text=_lazy("Who delivers it."))
     due_date = models.DateField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
 
@@ -92,9 +98,9 @@ class ClientCommitment(models.Model):
     """Resources, means or schedule the client promised, with a due date."""
 
     class Kind(models.TextChoices):
-        RESOURCES = "resources", "Resources"
-        MEANS = "means", "Means"
-        SCHEDULE = "schedule", "Schedule"
+        RESOURCES = "resources", _lazy("Resources")
+        MEANS = "means", _lazy("Means")
+        SCHEDULE = "schedule", pgettext_lazy("commitment kind", "Schedule")
 
     plan = models.ForeignKey(
         "assignments.ActionPlan", on_delete=models.CASCADE, related_name="commitments"
@@ -136,4 +142,7 @@ class PlanConfirmation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_party_display()} confirmed v{self.plan.version}"
+        return _("%(party)s confirmed v%(version)s") % {
+            "party": self.get_party_display(),
+            "version": self.plan.version,
+        }
