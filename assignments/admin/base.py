@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from ..exceptions import AssignmentChanged, message_of
 
@@ -38,18 +39,24 @@ class RecordInline(admin.TabularInline):
 
 
 def run_service(
-    request: Any, rows: Iterable[Any], call: Callable[[Any], object], *, done: str
+    request: Any,
+    rows: Iterable[Any],
+    call: Callable[[Any], object],
+    *,
+    done: Callable[[int], str],
 ) -> int:
     """Call a service once per selected row; each refusal is reported with its row, then
-    how many went through (`done` is formatted with `count`)."""
+    how many went through (`done` says it for a count)."""
     count = 0
     for row in rows:
         try:
             call(row)
         except REFUSALS as exc:
-            messages.error(request, f"{row}: {message_of(exc)}")
+            messages.error(
+                request, _("%(row)s: %(refusal)s") % {"row": row, "refusal": message_of(exc)}
+            )
         else:
             count += 1
     if count:
-        messages.success(request, done.format(count=count))
+        messages.success(request, done(count))
     return count

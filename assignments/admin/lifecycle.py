@@ -7,6 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from .. import access, services
 from ..exceptions import message_of
@@ -61,7 +64,7 @@ class TransitionRecordInline(RecordInline):
     model = TransitionRecord
     fields = ("at", "transition", "from_state", "to_state", "by", "comment")
     readonly_fields = fields
-    verbose_name_plural = "transition history"
+    verbose_name_plural = _lazy("transition history")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
@@ -198,7 +201,7 @@ class AssignmentAdmin(admin.ModelAdmin):
         if name not in services.TRANSITION_SERVICES or name not in access.transition_names(
             assignment
         ):
-            raise Http404("No such transition.")
+            raise Http404(_("No such transition."))
         if not self.has_change_permission(request, assignment):
             raise PermissionDenied
         meta = access.transition_meta(assignment, name)
@@ -212,13 +215,16 @@ class AssignmentAdmin(admin.ModelAdmin):
             except REFUSALS as exc:
                 messages.error(request, message_of(exc))
             else:
-                messages.success(request, f"{meta['label']}: done.")
+                messages.success(
+                    request, _("%(transition)s: done.") % {"transition": meta["label"]}
+                )
                 return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": assignment,
-            "title": f"{meta['label']}: {assignment}",
+            "title": _("%(transition)s: %(assignment)s")
+            % {"transition": meta["label"], "assignment": assignment},
             "label": meta["label"],
             "who": meta["who"],
             "form": form,
@@ -227,7 +233,7 @@ class AssignmentAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/assignments/assignment/transition.html", context)
 
-    @admin.action(description="Cancel the selected assignments (through the service)")
+    @admin.action(description=_lazy("Cancel the selected assignments (through the service)"))
     def cancel_selected(self, request, queryset):
         run_service(
             request,
@@ -235,7 +241,12 @@ class AssignmentAdmin(admin.ModelAdmin):
             lambda a: services.assignment_cancel(
                 assignment=a, user=request.user, reason="Cancelled from admin."
             ),
-            done="Cancelled {count} assignment(s).",
+            done=lambda n: (
+                ngettext(
+                    "Cancelled %(count)s assignment(s).", "Cancelled %(count)s assignment(s).", n
+                )
+                % {"count": n}
+            ),
         )
 
 

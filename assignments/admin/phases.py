@@ -2,6 +2,8 @@
 write is read-only; a row's own text is editable while the service would accept the write."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from .. import access, services
 from ..models import (
@@ -238,13 +240,20 @@ class ClientCommitmentAdmin(EditableWhile, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # on the draft plan's page
 
-    @admin.action(description="Mark delivered today (through the service)")
+    @admin.action(description=_lazy("Mark delivered today (through the service)"))
     def mark_delivered_today(self, request, queryset):
         run_service(
             request,
             queryset.select_related("plan__assignment__client"),
             lambda c: services.commitment_mark_delivered(commitment=c, user=request.user),
-            done="Marked {count} commitment(s) delivered.",
+            done=lambda n: (
+                ngettext(
+                    "Marked %(count)s commitment(s) delivered.",
+                    "Marked %(count)s commitment(s) delivered.",
+                    n,
+                )
+                % {"count": n}
+            ),
         )
 
 
@@ -290,11 +299,16 @@ class ProgressMeetingAdmin(EditableWhile, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # services.meeting_schedule (and the next one after each meeting)
 
-    @admin.action(description="Mark the selected meetings missed (through the service)")
+    @admin.action(description=_lazy("Mark the selected meetings missed (through the service)"))
     def mark_missed(self, request, queryset):
         run_service(
             request,
             queryset.select_related("assignment__client"),
             lambda m: services.meeting_mark_missed(meeting=m, user=request.user),
-            done="Marked {count} meeting(s) missed.",
+            done=lambda n: (
+                ngettext(
+                    "Marked %(count)s meeting(s) missed.", "Marked %(count)s meeting(s) missed.", n
+                )
+                % {"count": n}
+            ),
         )

@@ -1,6 +1,9 @@
 """Flags, notifications and history rows: written by the services, read here."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from .. import services
 from ..exceptions import message_of
@@ -29,25 +32,31 @@ class FlagAdmin(RecordAdmin):
     list_select_related = ("assignment__client", "resolved_by")
     actions = ["resolve_selected"]
 
-    @admin.action(description="Resolve the selected flags (through the service)")
+    @admin.action(description=_lazy("Resolve the selected flags (through the service)"))
     def resolve_selected(self, request, queryset):
         resolved, refused = services.flags_resolve(
             flags=queryset, user=request.user, comment=ADMIN_RESOLUTION
         )
         for flag, reason in refused:
-            messages.error(request, f"{flag}: {message_of(reason)}")
+            messages.error(
+                request, _("%(row)s: %(refusal)s") % {"row": flag, "refusal": message_of(reason)}
+            )
         if resolved:
-            messages.success(request, f"Resolved {resolved} flag(s).")
+            messages.success(
+                request,
+                ngettext("Resolved %(count)s flag(s).", "Resolved %(count)s flag(s).", resolved)
+                % {"count": resolved},
+            )
 
 
 class EmailFailedFilter(admin.SimpleListFilter):
     """The notifications whose last e-mail attempt failed: waiting for a retry, or given up."""
 
-    title = "e-mail failed"
+    title = _lazy("e-mail failed")
     parameter_name = "email_failed"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No")]
+        return [("yes", _("Yes")), ("no", _("No"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -77,16 +86,29 @@ class NotificationAdmin(RecordAdmin):
     list_select_related = ("recipient",)
     actions = ["retry_email"]
 
-    @admin.action(description="Retry the e-mail of the selected notifications")
+    @admin.action(description=_lazy("Retry the e-mail of the selected notifications"))
     def retry_email(self, request, queryset):
         count = notifications_email_retry(notifications=queryset, user=request.user)
         skipped = queryset.count() - count
         if count:
-            messages.success(request, f"{count} e-mail(s) will be tried again at the next run.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s e-mail(s) will be tried again at the next run.",
+                    "%(count)s e-mail(s) will be tried again at the next run.",
+                    count,
+                )
+                % {"count": count},
+            )
         if skipped:
             messages.warning(
                 request,
-                f"{skipped} not retried: already e-mailed, or too old to be e-mailed.",
+                ngettext(
+                    "%(count)s not retried: already e-mailed, or too old to be e-mailed.",
+                    "%(count)s not retried: already e-mailed, or too old to be e-mailed.",
+                    skipped,
+                )
+                % {"count": skipped},
             )
 
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partners import money
 from partners.models import ClientOrganisation, ProviderFirm, User
@@ -42,7 +43,7 @@ def get_opportunity_for_user(user: Any, pk: int | str) -> Opportunity:
         .first()
     )
     if lead is None or not access.can_manage_opportunity(user, lead.firm_id):
-        raise Http404("No such lead.")
+        raise Http404(_("No such lead."))
     return lead
 
 

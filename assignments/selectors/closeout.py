@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .. import access
 from ..access import CloseoutPart
@@ -25,7 +27,7 @@ from ..models import (
     ManagerEvaluation,
 )
 
-NO_CLOSEOUT = (
+NO_CLOSEOUT = _lazy(
     "This assignment has no close-out: it opens when the assignment is completed, or "
     "cancelled after its audit."
 )
@@ -56,7 +58,7 @@ def closeout_of(assignment: Assignment) -> Closeout:
         .first()
     )
     if closeout is None:
-        raise NoCloseout(NO_CLOSEOUT)
+        raise NoCloseout(str(NO_CLOSEOUT))
     closeout.assignment = assignment
     return closeout
 
@@ -74,7 +76,7 @@ def closeout_context(assignment: Assignment, user: Any, today: date | None = Non
     None), client_evaluation, manager_evaluation (each None when not given or not the
     user's to read)."""
     if not access.can_see_closeout(assignment, user):
-        raise Http404("No such assignment.")
+        raise Http404(_("No such assignment."))
     closeout = closeout_of(assignment)
     today = today or timezone.localdate()
     is_open = today <= closeout.closes_on

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import access
 from ..constants import State
@@ -102,16 +103,16 @@ def drift_points(readings: list[DriftReading], meetings: list[ProgressMeeting]) 
         report = r.audit_report
         if r.meeting_id is not None:
             day = held.get(r.meeting_id) or timezone.localdate(r.recorded_at)
-            source = "Progress meeting"
+            source = _("Progress meeting")
         else:
             day = timezone.localdate((report.submitted_at if report else None) or r.recorded_at)
-            source = f"Audit report v{report.version}" if report else "Audit report"
+            source = (
+                _("Audit report v%(version)s") % {"version": report.version}
+                if report
+                else _("Audit report")
+            )
         points.append(((day, r.pk), {"date": day, "score": r.score, "source": source}))
     return [point for _order, point in sorted(points, key=lambda p: p[0])]
-
-
-# The history's name for the row that records the assignment's creation.
-CREATED_LABEL = "Created"
 
 
 def transition_history(a: Assignment) -> list[TransitionRecord]:
@@ -119,7 +120,8 @@ def transition_history(a: Assignment) -> list[TransitionRecord]:
     each, the reason or outcome the assignment keeps for it."""
     names = access.transition_names(a)
     labels = {name: access.transition_meta(a, name)["label"] for name in names}
-    labels[TransitionRecord.CREATION] = CREATED_LABEL
+    # The history's name for the row that records the assignment's creation.
+    labels[TransitionRecord.CREATION] = _("Created")
     why = {
         "start_realignment": a.realignment_reason,
         "complete": a.outcome,

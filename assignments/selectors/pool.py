@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from partners.codes import code_pattern
 from partners.models import ManagerProfile, Skill
@@ -126,7 +127,7 @@ def get_profile_for_user(user: Any, manager_id: int) -> ProfilePage:
         .first()
     )
     if profile is None:
-        raise Http404("No such manager.")
+        raise Http404(_("No such manager."))
     pool_firm_ids = set(profile.firms.values_list("pk", flat=True))
     candidacy_firm_ids = set(
         Candidacy.objects.filter(manager_id=manager_id)
@@ -142,7 +143,7 @@ def get_profile_for_user(user: Any, manager_id: int) -> ProfilePage:
         presented_to_client=bool(presented),
     )
     if view is None:
-        raise Http404("No such manager.")
+        raise Http404(_("No such manager."))
     page = ProfilePage(profile=profile, view=view, pool_firm_ids=pool_firm_ids)
     if view == access.ProfileView.CANDIDATE:
         page.offers = [

@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import access
 from ..constants import FINAL_STATES, State
@@ -334,7 +335,7 @@ def firm_mirror(assignments: QuerySet[Assignment], today: date | None = None) ->
         **figures,
     )
     rows = []
-    for name, label in (("low", "Low-fit choices"), ("other", "Other choices")):
+    for name, label in (("low", _("Low-fit choices")), ("other", _("Other choices"))):
         rows.append(
             {
                 "label": label,

@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .. import access
 from ..models import Assignment, AuditReport, Candidacy, Flag
@@ -141,7 +142,7 @@ def get_assignment_for_user(
     """The assignment if the user may see it (in full, unless summary_ok), else 404."""
     queryset = queryset if queryset is not None else Assignment.objects.all()
     if not user.is_authenticated:
-        raise Http404("No such assignment.")
+        raise Http404(_("No such assignment."))
     visible = full_access_q(user)
     if summary_ok:
         visible |= candidate_only_q(user)
@@ -150,7 +151,7 @@ def get_assignment_for_user(
             "firm", "client", "director", "client_contact", "interim_manager"
         ).get(visible, pk=pk)
     except (Assignment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such assignment.") from None
+        raise Http404(_("No such assignment.")) from None
     # What this user sees of it: the whole page, or a candidate's summary.
     assignment.access = FULL if access.is_party(assignment, user) else SUMMARY  # type: ignore[union-attr]
     return assignment
@@ -160,4 +161,6 @@ def get_child_or_404(queryset: QuerySet[Any], **lookup: Any) -> Any:
     try:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404(f"No such {queryset.model._meta.verbose_name}.") from None
+        raise Http404(
+            _("No such %(thing)s.") % {"thing": queryset.model._meta.verbose_name}
+        ) from None

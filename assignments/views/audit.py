@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import access, selectors, services
@@ -41,7 +42,9 @@ def audit_report_edit(request, pk, report_id):
     report = _report(a, report_id)
     if not report.is_editable:
         messages.error(
-            request, f"Audit report v{report.version} is submitted and can no longer be edited."
+            request,
+            _("Audit report v%(version)s is submitted and can no longer be edited.")
+            % {"version": report.version},
         )
         return _back(a, "#audit")
     brief = {i.dimension: i.statement for i in a.brief_items.all()}
@@ -62,10 +65,11 @@ def audit_report_edit(request, pk, report_id):
         else:
             if submit:
                 messages.success(
-                    request, "Audit report submitted: the director reviews it and its gap drift."
+                    request,
+                    _("Audit report submitted: the director reviews it and its gap drift."),
                 )
             else:
-                messages.success(request, "Draft saved.")
+                messages.success(request, _("Draft saved."))
             return _back(a, "#audit")
     return render(
         request,
@@ -87,15 +91,15 @@ def audit_report_return(request, pk, report_id):
             lambda: services.audit_report_return(
                 report=report, user=request.user, comment=form.cleaned_data["comment"]
             ),
-            "Audit report returned to the manager for revision.",
+            _("Audit report returned to the manager for revision."),
         )
         return _back(a, "#audit")
     return _form_page(
         request,
         a,
         form,
-        title=f"Return audit report v{report.version}",
-        submit="Return for revision",
+        title=_("Return audit report v%(version)s") % {"version": report.version},
+        submit=_("Return for revision"),
         anchor="#audit",
         status=400,
     )

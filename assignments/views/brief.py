@@ -1,6 +1,7 @@
 """The client's brief: what the client announced, per dimension."""
 
 from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
 
 from .. import access, selectors, services
 from ..forms import BriefForm
@@ -22,8 +23,8 @@ def brief_edit(request, pk):
             statements=form.statements(),
             summary=data["summary"],
         ),
-        success="Brief saved.",
-        title="The client's brief",
-        submit="Save the brief",
+        success=_("Brief saved."),
+        title=_("The client's brief"),
+        submit=_("Save the brief"),
         anchor="#brief",
     )

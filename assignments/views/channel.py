@@ -7,6 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .. import access, selectors, services
 from ..constants import RATING_MAX, RATING_MIN
@@ -14,10 +17,19 @@ from ..exceptions import message_of
 from ..services.channel import NOTE_MAX_LENGTH
 from .common import ERRORS, _posted
 
-STRAIN_LABELS = {1: "serene", 2: "comfortable", 3: "stretched", 4: "strained", 5: "worn out"}
+STRAIN_LABELS = {
+    1: _lazy("serene"),
+    2: _lazy("comfortable"),
+    3: _lazy("stretched"),
+    4: _lazy("strained"),
+    5: _lazy("worn out"),
+}
 STRAIN_CHOICES = [
-    ("", "Not this time"),
-    *((n, f"{n} – {STRAIN_LABELS[n]}") for n in range(RATING_MIN, RATING_MAX + 1)),
+    ("", _lazy("Not this time")),
+    *(
+        (n, format_lazy("{n} – {label}", n=n, label=STRAIN_LABELS[n]))
+        for n in range(RATING_MIN, RATING_MAX + 1)
+    ),
 ]
 
 
@@ -26,19 +38,19 @@ class ChannelNoteForm(forms.Form):
     strain (the director has neither field)."""
 
     body = forms.CharField(
-        label="Note",
+        label=_lazy("Note"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     needs_support = forms.BooleanField(
-        label="I need support",
+        label=_lazy("I need support"),
         required=False,
-        help_text="Raises a flag for the director, who will get back to you.",
+        help_text=_lazy("Raises a flag for the director, who will get back to you."),
     )
     strain = forms.TypedChoiceField(
-        label="My strain right now (only you and the director see it)",
+        label=_lazy("My strain right now (only you and the director see it)"),
         choices=STRAIN_CHOICES,
         coerce=int,
         empty_value=None,
@@ -55,8 +67,10 @@ class ChannelNoteForm(forms.Form):
         data = super().clean()
         if not (data.get("body") or data.get("needs_support") or data.get("strain")):
             if "strain" in self.fields:
-                raise forms.ValidationError("Write a note, ask for support or record your strain.")
-            self.add_error("body", "Write a note.")
+                raise forms.ValidationError(
+                    _("Write a note, ask for support or record your strain.")
+                )
+            self.add_error("body", _("Write a note."))
         return data
 
     def service_kwargs(self):
@@ -78,7 +92,7 @@ def channel(request, pk):
     a = selectors.get_assignment_for_user(request.user, pk)
     if not access.can_see_channel(a, request.user):
         # The client side, and anyone not on it, learn nothing of the thread.
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     manager = access.is_selected_manager(a, request.user)
     form = ChannelNoteForm(_posted(request), manager=manager)
     status = 200
@@ -93,7 +107,7 @@ def channel(request, pk):
                 form.add_error(None, message_of(exc))
                 status = 409
             else:
-                messages.success(request, "Note posted.")
+                messages.success(request, _("Note posted."))
                 return redirect(_channel_url(a, f"#note-{note.pk}"))
         else:
             status = 400

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .. import access, selectors, services
 from ..access import CloseoutPart
@@ -14,9 +16,9 @@ from ..selectors.closeout import NoCloseout
 from .common import ERRORS
 
 THANKS = {
-    CloseoutPart.REVIEW: "Your review is recorded: the close-out keeps it as it is.",
-    CloseoutPart.CLIENT: "Thank you: your evaluation is recorded, for the provider only.",
-    CloseoutPart.MANAGER: "Thank you: your evaluation is recorded, for the provider only.",
+    CloseoutPart.REVIEW: _lazy("Your review is recorded: the close-out keeps it as it is."),
+    CloseoutPart.CLIENT: _lazy("Thank you: your evaluation is recorded, for the provider only."),
+    CloseoutPart.MANAGER: _lazy("Thank you: your evaluation is recorded, for the provider only."),
 }
 
 
@@ -30,7 +32,7 @@ def _posted_part(request, assignment, mine):
             access.closeout_refusal(assignment, request.user, part, given=False, window_open=True)
             or PermissionDenied()
         )
-    raise PermissionDenied("You give no part of this close-out.")
+    raise PermissionDenied(_("You give no part of this close-out."))
 
 
 @login_required
@@ -44,7 +46,7 @@ def closeout(request, pk):
         return render(
             request,
             "errors/generic.html",
-            {"status": 404, "heading": "No close-out", "message": str(exc)},
+            {"status": 404, "heading": _("No close-out"), "message": str(exc)},
             status=404,
         )
     forms = {}
@@ -61,7 +63,7 @@ def closeout(request, pk):
                 form.add_error(None, message_of(exc))
                 status = 409
             else:
-                messages.success(request, THANKS[part])
+                messages.success(request, str(THANKS[part]))
                 return redirect(reverse("assignments:closeout", args=[a.pk]) + f"#{part}")
         else:
             status = 400

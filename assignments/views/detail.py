@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .. import access, selectors, services
 from ..exceptions import AssignmentChanged, message_of
@@ -37,7 +38,10 @@ def transition(request, pk, name):
         return render(
             request,
             "errors/generic.html",
-            {"status": 404, "message": f"There is no transition called “{name}”."},
+            {
+                "status": 404,
+                "message": _("There is no transition called “%(name)s”.") % {"name": name},
+            },
             status=404,
         )
     refusal = access.transition_refusal(a, name, request.user)
@@ -63,7 +67,8 @@ def transition(request, pk, name):
             else:
                 messages.success(
                     request,
-                    f"{label}: done. The assignment is now “{a.get_state_display()}”.",
+                    _("%(transition)s: done. The assignment is now “%(state)s”.")
+                    % {"transition": label, "state": a.get_state_display()},
                 )
                 return _back(a)
         else:

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from partners.models import User
 
@@ -58,10 +59,10 @@ def _prefill(request, firm):
     lead = None
     if lead_id:
         if not lead_id.isdigit():
-            raise Http404("No such lead.")
+            raise Http404(_("No such lead."))
         lead = get_opportunity_for_user(request.user, lead_id)
         if lead.firm_id != firm.pk:
-            raise Http404("No such lead.")
+            raise Http404(_("No such lead."))
     client = firm.clients.filter(pk=client_id).first() if client_id.isdigit() else None
     return lead, client
 
@@ -71,7 +72,7 @@ def assignment_create(request):
     """A director records a client's request for one of the firm's client organisations."""
     profile = getattr(request.user, "director_profile", None)
     if profile is None:
-        raise PermissionDenied("Only an assignment director may record a new assignment.")
+        raise PermissionDenied(_("Only an assignment director may record a new assignment."))
     contacts = User.objects.filter(
         client_profile__organisation__in=profile.firm.clients.all()
     ).select_related("client_profile__organisation")
@@ -93,10 +94,10 @@ def assignment_create(request):
         except services.Refused as exc:
             form.add_error(None, message_of(exc))
         else:
-            messages.success(request, "Assignment recorded: now write the brief.")
+            messages.success(request, _("Assignment recorded: now write the brief."))
             return redirect("assignments:brief", pk=assignment.pk)
     return render(
         request,
         "assignments/create.html",
-        {"form": form, "title": "New assignment", "submit": "Record the request"},
+        {"form": form, "title": _("New assignment"), "submit": _("Record the request")},
     )

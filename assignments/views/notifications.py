@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
@@ -51,7 +53,15 @@ def notification_read(request, notification_id):
 @require_POST
 def notification_read_all(request):
     n = services.notifications_mark_all_read(user=request.user)
-    messages.success(request, f"{n} notification(s) marked as read.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s notification(s) marked as read.",
+            "%(count)s notification(s) marked as read.",
+            n,
+        )
+        % {"count": n},
+    )
     return redirect("notifications:list")
 
 
@@ -65,7 +75,8 @@ class NotificationSettingsForm(forms.Form):
                 label=kind.label,
                 choices=Delivery.choices,
                 widget=forms.RadioSelect,
-                help_text=f"Default: {Delivery(DEFAULT_DELIVERY[kind]).label.lower()}.",
+                help_text=_("Default: %(delivery)s.")
+                % {"delivery": Delivery(DEFAULT_DELIVERY[kind]).label.lower()},
             )
 
 
@@ -75,7 +86,7 @@ def notification_settings(request):
         form = NotificationSettingsForm(request.POST)
         if form.is_valid():
             preferences_update(user=request.user, choices=form.cleaned_data)
-            messages.success(request, "Your notification settings are saved.")
+            messages.success(request, _("Your notification settings are saved."))
             return redirect("notifications:settings")
     else:
         form = NotificationSettingsForm(initial=preferences_of(request.user))

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import access, selectors, services
@@ -77,7 +78,11 @@ def action_plan_edit(request, pk, plan_id):
     access.check_party("draft_plan", a, request.user)
     plan = _plan(a, plan_id)
     if not plan.is_editable:
-        messages.error(request, f"Action plan v{plan.version} is confirmed: draft a revision.")
+        messages.error(
+            request,
+            _("Action plan v%(version)s is confirmed: draft a revision.")
+            % {"version": plan.version},
+        )
         return _back(a, "#plan")
     form, milestones, commitments = _plan_forms(request, plan)
     valid = request.method == "POST" and all(
@@ -96,7 +101,9 @@ def action_plan_edit(request, pk, plan_id):
             form.add_error(None, message_of(exc))
         else:
             messages.success(
-                request, f"Action plan v{plan.version} saved: each party can now confirm it."
+                request,
+                _("Action plan v%(version)s saved: each party can now confirm it.")
+                % {"version": plan.version},
             )
             return _back(a, "#plan")
     return render(
@@ -121,7 +128,7 @@ def action_plan_confirm(request, pk, plan_id):
     _attempt(
         request,
         lambda: services.action_plan_confirm(plan=plan, user=request.user),
-        f"You confirmed action plan v{plan.version}.",
+        _("You confirmed action plan v%(version)s.") % {"version": plan.version},
     )
     return _back(a, "#plan")
 
@@ -144,7 +151,9 @@ def commitment_delivered(request, pk, commitment_id):
             user=request.user,
             delivered_on=form.cleaned_data["delivered_on"],
         ),
-        None if request.htmx else f"“{commitment}” marked delivered.",
+        None
+        if request.htmx
+        else _("“%(commitment)s” marked delivered.") % {"commitment": commitment},
     )
     if request.htmx:
         commitment.refresh_from_db()
@@ -154,5 +163,5 @@ def commitment_delivered(request, pk, commitment_id):
             {"c": commitment, "assignment": a, "can_mark": not ok, "today": timezone.localdate()},
         )
     if not form.is_valid():
-        messages.error(request, "Give a valid delivery date.")
+        messages.error(request, _("Give a valid delivery date."))
     return _back(a, "#plan")

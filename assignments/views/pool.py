@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from partners.codes import country_names, language_names
@@ -29,7 +31,7 @@ PER_PAGE = 25
 def manager_list(request):
     """The firm's pool, searched and filtered by the query string."""
     if not access.can_see_pool(request.user):
-        raise PermissionDenied("Only assignment directors have a pool of managers.")
+        raise PermissionDenied(_("Only assignment directors have a pool of managers."))
     form = PoolFilterForm(request.GET)
     filters = form.filters()
     shortlisting = _shortlisting_for(request)
@@ -65,7 +67,7 @@ def _shortlisting_for(request):
     if not wanted:
         return None
     if not wanted.isdigit():
-        raise Http404("No such assignment.")
+        raise Http404(_("No such assignment."))
     a = get_assignment_for_user(request.user, int(wanted))
     if not access.can_shortlist(a, request.user):
         return None
@@ -102,7 +104,9 @@ def manager_add(request):
     """A director adds a manager to their firm's pool by e-mail."""
     firm_id = access.director_firm_id(request.user)
     if not access.can_manage_pool(request.user, firm_id):
-        raise PermissionDenied("Only an assignment director adds managers to their firm's pool.")
+        raise PermissionDenied(
+            _("Only an assignment director adds managers to their firm's pool.")
+        )
     form = ManagerAddForm(_posted(request))
     status = 200
     if request.method == "POST":
@@ -119,8 +123,8 @@ def manager_add(request):
                 return redirect(_profile_url(added.profile.user_id))
     context = {
         "form": form,
-        "title": "Add a manager to the pool",
-        "submit": "Add to the pool",
+        "title": _("Add a manager to the pool"),
+        "submit": _("Add to the pool"),
         "cancel_url": reverse("managers"),
         "adding": True,
     }
@@ -130,21 +134,25 @@ def manager_add(request):
 def _added_message(added):
     name = added.profile.user
     if added.outcome == services.Added.ALREADY:
-        return f"{name} is in your firm's pool already."
+        return _("%(name)s is in your firm's pool already.") % {"name": name}
     if added.outcome == services.Added.NEW_PERSON:
-        return (
-            f"{name} is in your firm's pool. They have no password yet: they choose one "
+        return _(
+            "%(name)s is in your firm's pool. They have no password yet: they choose one "
             "with “Forgot your password?” on the sign-in page. Now complete their profile."
-        )
+        ) % {"name": name}
     if added.outcome == services.Added.NEW_PROFILE:
-        return f"{name} is now an interim manager in your firm's pool. Now complete their profile."
+        return _(
+            "%(name)s is now an interim manager in your firm's pool. Now complete their profile."
+        ) % {"name": name}
     if not added.other_pools:
-        return f"{name} is in your firm's pool."
-    pools = "another firm's pool" if added.other_pools == 1 else "other firms' pools"
-    return (
-        f"{name} is in your firm's pool. Their profile is shared with {pools}: "
-        "a change to it shows there too."
-    )
+        return _("%(name)s is in your firm's pool.") % {"name": name}
+    return ngettext(
+        "%(name)s is in your firm's pool. Their profile is shared with another firm's pool: "
+        "a change to it shows there too.",
+        "%(name)s is in your firm's pool. Their profile is shared with other firms' pools: "
+        "a change to it shows there too.",
+        added.other_pools,
+    ) % {"name": name}
 
 
 @login_required
@@ -177,7 +185,7 @@ def _editable(request, manager_id):
     page = selectors.get_profile_for_user(request.user, manager_id)
     if not access.can_edit_profile(request.user, page.pool_firm_ids):
         raise PermissionDenied(
-            "Only a director of a firm whose pool holds this manager may edit their profile."
+            _("Only a director of a firm whose pool holds this manager may edit their profile.")
         )
     return page.profile
 
@@ -212,13 +220,15 @@ def manager_edit(request, manager_id):
             except (*ERRORS, ValidationError) as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, f"{profile.user}'s profile is saved.")
+                messages.success(
+                    request, _("%(name)s's profile is saved.") % {"name": profile.user}
+                )
                 return redirect(_profile_url(manager_id))
     context = {
         "form": form,
         "manager": profile.user,
-        "title": f"Edit {profile.user}'s profile",
-        "submit": "Save the profile",
+        "title": _("Edit %(name)s's profile") % {"name": profile.user},
+        "submit": _("Save the profile"),
         "cancel_url": _profile_url(manager_id),
     }
     return render(request, "managers/form.html", context, status=status)
@@ -232,7 +242,10 @@ def manager_remove(request, manager_id):
     services.manager_pool_remove(user=request.user, profile=page.profile)
     messages.success(
         request,
-        f"{page.manager} is no longer in your firm's pool. "
-        "The assignments they are on with your firm carry on.",
+        _(
+            "%(name)s is no longer in your firm's pool. "
+            "The assignments they are on with your firm carry on."
+        )
+        % {"name": page.manager},
     )
     return redirect("managers")

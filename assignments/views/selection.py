@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from partners.models import User
 
@@ -40,14 +41,17 @@ def candidacy_add(request, pk):
         except ERRORS as exc:
             form.add_error(None, message_of(exc))
         else:
-            messages.success(request, f"{c.manager} shortlisted: now vet the candidacy.")
+            messages.success(
+                request,
+                _("%(manager)s shortlisted: now vet the candidacy.") % {"manager": c.manager},
+            )
             return redirect("assignments:candidacy_vet", pk=a.pk, candidacy_id=c.pk)
     return _form_page(
         request,
         a,
         form,
-        title="Shortlist a manager",
-        submit="Shortlist",
+        title=_("Shortlist a manager"),
+        submit=_("Shortlist"),
         anchor="#selection",
         extra={"pool_search_url": f"{reverse('managers')}?for={a.pk}"},
     )
@@ -68,9 +72,9 @@ def candidacy_vet(request, pk, candidacy_id):
             user=request.user,
             **{k: data[k] for k in Candidacy.VETTING_EDITABLE},
         ),
-        success=f"Vetting of {c.manager} saved.",
-        title=f"Vet {c.manager}",
-        submit="Save the vetting",
+        success=_("Vetting of %(manager)s saved.") % {"manager": c.manager},
+        title=_("Vet %(manager)s") % {"manager": c.manager},
+        submit=_("Save the vetting"),
         anchor="#selection",
         extra={"candidacy": c, "track_record": candidacy_track_record(a, request.user, c)},
     )
@@ -88,9 +92,9 @@ def candidacy_present(request, pk, candidacy_id):
         lambda data: services.candidacy_present(
             candidacy=c, user=request.user, justification=data["justification"]
         ),
-        success=f"{c.manager} presented to the client.",
-        title=f"Present {c.manager} to the client",
-        submit="Present",
+        success=_("%(manager)s presented to the client.") % {"manager": c.manager},
+        title=_("Present %(manager)s to the client") % {"manager": c.manager},
+        submit=_("Present"),
         anchor="#selection",
         extra={"candidacy": c, "track_record": candidacy_track_record(a, request.user, c)},
     )
@@ -106,9 +110,9 @@ def negotiation_round(request, pk, candidacy_id):
         a,
         NegotiationRoundForm(_posted(request)),
         lambda data: services.negotiation_round_record(candidacy=c, user=request.user, **data),
-        success="Negotiation round recorded.",
-        title=f"Day-rate negotiation with {c.manager}",
-        submit="Record the offer",
+        success=_("Negotiation round recorded."),
+        title=_("Day-rate negotiation with %(manager)s") % {"manager": c.manager},
+        submit=_("Record the offer"),
         anchor="#selection",
         extra={"candidacy": c, "rounds": c.rounds.all()},
     )
