@@ -32,7 +32,7 @@ class CalendarFeed(models.Model):
         verbose_name_plural = _("calendar feeds")
 
     def __str__(self):
-        return f"Calendar feed of {self.user}"
+        return str(_("Calendar feed of %(user)s") % {"user": self.user})
 
     @property
     def changed_at(self):

@@ -100,7 +100,7 @@ def calendar_feed(request, token):
     """The feed at the secret address: the token is the credential (calendar applications
     send no session); an unknown or withdrawn one is 404."""
     if not TOKEN.fullmatch(token):
-        raise Http404("No such calendar.")
+        raise Http404(_("No such calendar."))
     feed = (
         CalendarFeed.objects.select_related(
             "user", "user__director_profile", "user__client_profile", "user__manager_profile"
@@ -109,7 +109,7 @@ def calendar_feed(request, token):
         .first()
     )
     if feed is None:
-        raise Http404("No such calendar.")
+        raise Http404(_("No such calendar."))
     user = feed.user
     # In the owner's language when they chose one, else the application's Accept-Language.
     with translation.override(user.language or translation.get_language()):
