@@ -15,6 +15,7 @@ from icalendar import Calendar
 from assignments import services
 from assignments.constants import State
 from assignments.models import Assignment, CalendarFeed, ProgressMeeting
+from assignments.selectors.calendar import PAST_DAYS
 from assignments.services.calendar import (
     calendar_feed_create,
     calendar_feed_revoke,
@@ -412,3 +413,19 @@ def test_the_feed_costs_the_same_queries_at_two_sizes(client, cast, running, fir
     large, large_events = queries_of(client, url)
     assert large_events > small_events
     assert small == large, (small, large)
+
+
+def test_the_feed_reaches_back_half_a_year(client, cast, running):
+    a, _ = running
+    today = timezone.localdate()
+    old, recent = (
+        ProgressMeeting.objects.create(
+            assignment=a,
+            scheduled_for=today - timedelta(days=days),
+            held_on=today - timedelta(days=days),
+            status=ProgressMeeting.Status.HELD,
+        )
+        for days in (PAST_DAYS + 20, PAST_DAYS - 20)
+    )
+    found = feed_of(client, cast["manager"])
+    assert meeting_uid(recent) in found and meeting_uid(old) not in found
