@@ -66,7 +66,7 @@ class UserAdmin(BaseUserAdmin):
     )
     inlines = (DirectorProfileInline, ManagerProfileInline, ClientContactInline)
 
-    @admin.display(description="roles")
+    @admin.display(description=_("roles"))
     def role_list(self, obj):
         return ", ".join(str(role.label) for role in obj.roles) or "–"
 
@@ -145,9 +145,9 @@ class ManagerProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
     fieldsets = (
         (None, {"fields": ("user", "headline", "cv_summary", "skills")}),
-        ("Where and when", {"fields": ("languages", "countries", "available_from")}),
-        ("Day rate", {"fields": ("day_rate", "day_rate_max", "currency")}),
-        ("Pools", {"fields": ("firms",)}),
+        (_("Where and when"), {"fields": ("languages", "countries", "available_from")}),
+        (_("Day rate"), {"fields": ("day_rate", "day_rate_max", "currency")}),
+        (_("Pools"), {"fields": ("firms",)}),
     )
 
 

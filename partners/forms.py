@@ -2,8 +2,10 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from .codes import COUNTRIES, LANGUAGES, countries_normalised, languages_normalised
+from .codes import countries_normalised, country_choices, language_choices, languages_normalised
 from .models import Skill, User, country_code
 from .validators import currency_code, currency_normalised, single_line
 
@@ -23,12 +25,13 @@ class UserChangeForm(auth_forms.UserChangeForm):
 class FirmClientForm(forms.Form):
     """A client organisation for the firm's list (an existing one is found by its name)."""
 
-    name = forms.CharField(max_length=150, label="Organisation", validators=[single_line])
-    sector = forms.CharField(max_length=100, required=False)
+    name = forms.CharField(max_length=150, label=_lazy("Organisation"), validators=[single_line])
+    sector = forms.CharField(label=_lazy("Sector"), max_length=100, required=False)
     country = forms.CharField(
+        label=_lazy("Country"),
         max_length=2,
         required=False,
-        help_text="Two-letter ISO code, e.g. FR (for a new organisation).",
+        help_text=_lazy("Two-letter ISO code, e.g. FR (for a new organisation)."),
     )
 
     def clean_country(self):
@@ -62,37 +65,39 @@ def _date_field(label):
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
+        error_messages={"invalid": _lazy("Enter the date as YYYY-MM-DD.")},
     )
-
-
-def _by_name(codes):
-    return sorted(codes.items(), key=lambda item: item[1])
 
 
 class PoolFilterForm(forms.Form):
     """The pool's query string: a search, a skill, a language, a country, a date by which
     the manager is available."""
 
-    q = forms.CharField(label="Search", required=False, max_length=200, strip=True)
+    q = forms.CharField(label=_lazy("Search"), required=False, max_length=200, strip=True)
     skill = forms.ModelChoiceField(
+        label=_lazy("Skill"),
         queryset=Skill.objects.all(),
         required=False,
-        empty_label="Any",
-        error_messages={"invalid_choice": "That skill is not known: choose one of the list."},
+        empty_label=_lazy("Any"),
+        error_messages={
+            "invalid_choice": _lazy("That skill is not known: choose one of the list.")
+        },
     )
+    # Named in the page's language, and sorted by those names, each time they are listed.
     language = forms.ChoiceField(
+        label=_lazy("Language"),
         required=False,
-        choices=[("", "Any"), *_by_name(LANGUAGES)],
-        error_messages={"invalid_choice": "“%(value)s” is not an ISO 639-1 language code."},
+        choices=language_choices,
+        error_messages={"invalid_choice": _lazy("“%(value)s” is not an ISO 639-1 language code.")},
     )
     country = forms.ChoiceField(
+        label=_lazy("Country"),
         required=False,
-        choices=[("", "Any"), *_by_name(COUNTRIES)],
-        error_messages={"invalid_choice": "“%(value)s” is not an ISO 3166 country code."},
+        choices=country_choices,
+        error_messages={"invalid_choice": _lazy("“%(value)s” is not an ISO 3166 country code.")},
     )
-    available_by = _date_field("Available by")
-    page = forms.IntegerField(required=False, min_value=1)
+    available_by = _date_field(_lazy("Available by"))
+    page = forms.IntegerField(label=_lazy("Page"), required=False, min_value=1)
 
     def __init__(self, data=None, **kwargs):
         if data is not None:
@@ -125,17 +130,20 @@ class ManagerAddForm(forms.Form):
     """A manager for the firm's pool, found by e-mail; the name and the day rate are asked
     only of someone who has no manager profile yet."""
 
-    email = forms.EmailField(label="E-mail address")
+    email = forms.EmailField(label=_lazy("E-mail address"))
     full_name = forms.CharField(
+        label=_lazy("Full name"),
         max_length=150,
         required=False,
         validators=[single_line],
-        help_text="Needed for a person new to Interim.",
+        help_text=_lazy("Needed for a person new to Interim."),
     )
     day_rate = _money_field(
-        "Day rate from", required=False, help_text="Needed for a new manager profile."
+        _lazy("Day rate from"),
+        required=False,
+        help_text=_lazy("Needed for a new manager profile."),
     )
-    currency = forms.CharField(max_length=3, initial="EUR")
+    currency = forms.CharField(label=_lazy("Currency"), max_length=3, initial="EUR")
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -150,35 +158,44 @@ class ManagerAddForm(forms.Form):
 class ManagerProfileForm(forms.Form):
     """A manager's profile as their firm's directors keep it."""
 
-    headline = forms.CharField(max_length=200, required=False, validators=[single_line])
+    headline = forms.CharField(
+        label=_lazy("Headline"), max_length=200, required=False, validators=[single_line]
+    )
     cv_summary = forms.CharField(
-        label="CV summary", required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_lazy("CV summary"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
     skills = forms.ModelMultipleChoiceField(
-        queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_lazy("Skills"),
+        queryset=Skill.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     new_skills = forms.CharField(
-        label="Other skills",
+        label=_lazy("Other skills"),
         required=False,
         max_length=500,
-        help_text="Skills not in the list, separated by commas.",
+        help_text=_lazy("Skills not in the list, separated by commas."),
     )
     languages = forms.CharField(
+        label=_lazy("Languages"),
         max_length=200,
         required=False,
-        help_text="ISO 639-1 codes separated by commas, e.g. en, fr, de.",
+        help_text=_lazy("ISO 639-1 codes separated by commas, e.g. en, fr, de."),
     )
     countries = forms.CharField(
+        label=_lazy("Countries"),
         max_length=200,
         required=False,
-        help_text="Where they work: ISO 3166 codes separated by commas, e.g. FR, BE, CH.",
+        help_text=_lazy("Where they work: ISO 3166 codes separated by commas, e.g. FR, BE, CH."),
     )
-    day_rate = _money_field("Day rate from", required=True)
+    day_rate = _money_field(_lazy("Day rate from"), required=True)
     day_rate_max = _money_field(
-        "Day rate up to", required=False, help_text="Leave empty for a single day rate."
+        _lazy("Day rate up to"),
+        required=False,
+        help_text=_lazy("Leave empty for a single day rate."),
     )
-    currency = forms.CharField(max_length=3)
-    available_from = _date_field("Available from")
+    currency = forms.CharField(label=_lazy("Currency"), max_length=3)
+    available_from = _date_field(_lazy("Available from"))
 
     def clean_new_skills(self):
         names = []
@@ -187,7 +204,7 @@ class ManagerProfileForm(forms.Form):
             if not name:
                 continue
             if len(name) > 100:
-                raise forms.ValidationError("A skill's name has at most 100 characters.")
+                raise forms.ValidationError(_("A skill's name has at most 100 characters."))
             if name.lower() not in {n.lower() for n in names}:
                 names.append(name)
         return names
@@ -206,6 +223,6 @@ class ManagerProfileForm(forms.Form):
         low, high = data.get("day_rate"), data.get("day_rate_max")
         if low is not None and high is not None and high < low:
             self.add_error(
-                "day_rate_max", "The day rate up to must be at least the day rate from."
+                "day_rate_max", _("The day rate up to must be at least the day rate from.")
             )
         return data

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from .validators import currency_code, positive_amount, single_line
 
-country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 code, e.g. FR.")
+country_code = RegexValidator(r"^[A-Z]{2}$", _lazy("Use a two-letter ISO 3166 code, e.g. FR."))
 
 
 # The permission that makes a staff member an operator of the installation, who sees every
@@ -17,10 +17,10 @@ ADMIN_PERMISSION = "partners.view_everything"
 
 
 class Role(models.TextChoices):
-    DIRECTOR = "director", "Assignment director"
-    MANAGER = "manager", "Interim manager"
-    CLIENT = "client", "Client contact"
-    ADMIN = "admin", "Admin"
+    DIRECTOR = "director", _lazy("Assignment director")
+    MANAGER = "manager", _lazy("Interim manager")
+    CLIENT = "client", _lazy("Client contact")
+    ADMIN = "admin", _lazy("Admin")
 
 
 class UserManager(BaseUserManager):
@@ -54,13 +54,13 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_lazy("e-mail address"), unique=True)
     full_name = models.CharField(max_length=150, validators=[single_line])
     language = models.CharField(
         max_length=10,
         choices=settings.LANGUAGES,
         blank=True,
-        help_text="The language of the pages and e-mails; empty follows the browser.",
+        help_text=_lazy("The language of the pages and e-mails; empty follows the browser."),
     )
 
     USERNAME_FIELD = "email"
@@ -223,22 +223,24 @@ class ManagerProfile(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="manager_profile")
     headline = models.CharField(max_length=200, blank=True)
-    cv_summary = models.TextField("CV summary", blank=True)
+    cv_summary = models.TextField(_lazy("CV summary"), blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="managers")
     languages = models.CharField(
-        max_length=200, blank=True, help_text="Comma-separated ISO 639-1 codes, e.g. en, fr, de."
+        max_length=200,
+        blank=True,
+        help_text=_lazy("Comma-separated ISO 639-1 codes, e.g. en, fr, de."),
     )
     countries = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Where they work: comma-separated ISO 3166 codes, e.g. FR, BE, CH.",
+        help_text=_lazy("Where they work: comma-separated ISO 3166 codes, e.g. FR, BE, CH."),
     )
     # The day-rate range the manager works at: from `day_rate` up to `day_rate_max`.
     day_rate = models.DecimalField(
-        "day rate from", max_digits=9, decimal_places=2, validators=[positive_amount]
+        _lazy("day rate from"), max_digits=9, decimal_places=2, validators=[positive_amount]
     )
     day_rate_max = models.DecimalField(
-        "day rate up to",
+        _lazy("day rate up to"),
         max_digits=9,
         decimal_places=2,
         null=True,

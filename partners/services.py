@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import ADMIN_PERMISSION, ClientOrganisation, ProviderFirm, User
 
@@ -23,7 +24,7 @@ def may_manage_clients(user: Any, firm: ProviderFirm) -> bool:
 
 def _check(user: Any, firm: ProviderFirm) -> None:
     if not may_manage_clients(user, firm):
-        raise PermissionDenied("Only a director of the firm may manage its client list.")
+        raise PermissionDenied(_("Only a director of the firm may manage its client list."))
 
 
 def firm_client_add(
@@ -34,7 +35,7 @@ def firm_client_add(
     _check(user, firm)
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError("Give the organisation's name.")
+        raise ValidationError(_("Give the organisation's name."))
     with transaction.atomic():
         organisation = ClientOrganisation.objects.filter(name__iexact=name).first()
         if organisation is None:

@@ -10,6 +10,7 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _lazy
 
 # ISO 4217 reserves these for tests and for "no currency": nobody is paid in them.
 NOT_A_PAYMENT_CURRENCY = frozenset({"XTS", "XXX"})
@@ -27,7 +28,7 @@ def currency_normalised(value: object) -> str:
 class CurrencyCodeValidator:
     """An active ISO 4217 code, upper case (forms normalise what people type)."""
 
-    message = "“%(value)s” is not an ISO 4217 currency code: use one like EUR, GBP or CHF."
+    message = _lazy("“%(value)s” is not an ISO 4217 currency code: use one like EUR, GBP or CHF.")
     code = "invalid_currency"
 
     def __call__(self, value: object) -> None:
@@ -43,7 +44,7 @@ class CurrencyCodeValidator:
 
 currency_code = CurrencyCodeValidator()
 positive_amount = MinValueValidator(
-    Decimal("0.01"), message="An amount of money must be positive."
+    Decimal("0.01"), message=_lazy("An amount of money must be positive.")
 )
 
 
@@ -52,7 +53,7 @@ class SingleLineValidator:
     """Text without line breaks or control characters: names and titles end up in e-mail
     subjects and address headers, where a line break would start a new header."""
 
-    message = "Use a single line of text: no line breaks or control characters."
+    message = _lazy("Use a single line of text: no line breaks or control characters.")
     code = "not_single_line"
 
     def __call__(self, value: object) -> None:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -29,7 +30,10 @@ class PasswordResetView(auth_views.PasswordResetView):
         if password_reset_allowed(email, get_client_ip_address(self.request)):
             try:
                 tasks.send_password_reset.delay(
-                    email, self.request.get_host(), self.request.is_secure()
+                    email,
+                    self.request.get_host(),
+                    self.request.is_secure(),
+                    language=self.request.LANGUAGE_CODE,
                 )
             except BrokerUnavailable:
                 logger.warning("Broker unavailable: no password-reset e-mail sent.")
@@ -42,17 +46,20 @@ def switch_role(request):
     """Wear another of one's hats: the home page follows."""
     role = request.POST.get("role")
     if role not in request.user.roles:
-        messages.error(request, "You do not have that role.")
+        messages.error(request, _("You do not have that role."))
     else:
         request.session[SESSION_KEY] = role
-        messages.info(request, f"You are now working as {Role(role).label.lower()}.")
+        messages.info(
+            request,
+            _("You are now working as %(role)s.") % {"role": Role(role).label.lower()},
+        )
     return redirect("home")
 
 
 def _own_firm(request):
     profile = getattr(request.user, "director_profile", None)
     if profile is None:
-        raise PermissionDenied("Only an assignment director has a firm's client list.")
+        raise PermissionDenied(_("Only an assignment director has a firm's client list."))
     return profile.firm
 
 
@@ -71,7 +78,11 @@ def firm_clients(request):
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
-            messages.success(request, f"{organisation} is on {firm}'s client list.")
+            messages.success(
+                request,
+                _("%(organisation)s is on %(firm)s's client list.")
+                % {"organisation": organisation, "firm": firm},
+            )
             return redirect("firm_clients")
     clients = firm.clients.prefetch_related("contacts__user").order_by("name")
     status = 400 if request.method == "POST" else 200
@@ -89,7 +100,11 @@ def firm_client_remove(request, organisation_id):
     firm = _own_firm(request)
     organisation = get_object_or_404(firm.clients.all(), pk=organisation_id)
     services.firm_client_remove(user=request.user, firm=firm, organisation=organisation)
-    messages.success(request, f"{organisation} is no longer on {firm}'s client list.")
+    messages.success(
+        request,
+        _("%(organisation)s is no longer on %(firm)s's client list.")
+        % {"organisation": organisation, "firm": firm},
+    )
     return redirect("firm_clients")
 
 
