@@ -3,6 +3,7 @@
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import translation
 
@@ -26,14 +27,15 @@ TRANSIENT = (
     retry_jitter=True,
     max_retries=3,
 )
-def send_password_reset(email, domain, use_https):
+def send_password_reset(email, domain, use_https, language=None):
     """E-mail the password-reset link to the account using `email`, if one does, in the
-    account's language (or the language active when it was asked for)."""
-    language = (
+    account's language; else in `language` (the one the page was read in, when the caller
+    gives it) or the installation's."""
+    chosen = (
         User.objects.filter(email__iexact=email, is_active=True)
         .exclude(language="")
         .values_list("language", flat=True)
         .first()
     )
-    with translation.override(language or translation.get_language()):
+    with translation.override(chosen or language or settings.LANGUAGE_CODE):
         password_reset_send(email=email, domain=domain, use_https=use_https)

@@ -165,10 +165,14 @@ def test_a_digest_is_written_in_its_recipients_language(walker, colleague):
 
 def test_the_password_reset_email_follows_the_accounts_language(walker):
     speaks(walker.client, "fr")
-    send_password_reset(walker.client.email, "interim.test", True)
-    send_password_reset(walker.director.email, "interim.test", True)
-    french, english = mail.outbox
+    send_password_reset(walker.client.email, "interim.test", True, language="en-gb")
+    # No language on the account: the page's, as the view passes it.
+    send_password_reset(walker.director.email, "interim.test", True, language="fr")
+    send_password_reset(walker.manager.email, "interim.test", True)
+    french, from_the_page, english = mail.outbox
     assert french.to == [walker.client.email]
     assert "Réinitialisation du mot de passe" in french.subject
     assert "réinitialisation" in french.body
+    assert from_the_page.to == [walker.director.email]
+    assert "Réinitialisation du mot de passe" in from_the_page.subject
     assert english.subject.startswith("Password reset")
