@@ -17,6 +17,7 @@ from assignments.models import (
     ProgressMeeting,
     State,
 )
+from assignments.services.calendar import calendar_feed_create
 from partners.models import User
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -84,6 +85,8 @@ def reachable_pages():
     thomas = User.objects.get(email="manager@demo.test").pk
     sofia = User.objects.get(email="sofia.marin@demo.test").pk
     lead = Opportunity.objects.filter(firm=director.director_profile.firm).first().pk
+    # The calendar page both ways: the director's without an address, the client's with one.
+    calendar_feed_create(user=contact.user)
     managed = [
         f"{a}/{pk}/"
         for pk in own.filter(interim_manager__email="manager@demo.test").values_list(
@@ -110,6 +113,7 @@ def reachable_pages():
             "/firm/clients/",
             "/notifications/",
             "/accounts/password_change/",
+            "/accounts/calendar/",
             f"{a}/{just_ended}/closeout/",
             f"{a}/{long_closed}/closeout/",
             f"{a}/{long_closed}/closeout/print/",
@@ -143,6 +147,7 @@ def reachable_pages():
             f"{a}/{just_ended}/closeout/",
             f"{a}/{running}/plan/{confirmed.pk}/print/",
             f"/managers/{sofia}/",
+            "/accounts/calendar/",
         ],
     }
 
