@@ -272,3 +272,18 @@ def test_the_sentences_speak_the_callers_language(api, world, cast):
     api.force_authenticate(cast["director"])
     body = api.get(api_url(world, "meetings/999/"), HTTP_ACCEPT_LANGUAGE="fr").json()
     assert body == {"detail": "Cet élément n'existe pas sur cette mission."}
+
+
+def test_a_person_with_two_roles_is_on_each_row_the_party_they_are_on_it(as_, world, cast):
+    """Director of another firm and the world's client: the flags of their own firm's
+    assignment, none of the one they are the client on."""
+    two_hats = cast["director_and_client"]
+    own = AssignmentFactory(firm=two_hats.director_profile.firm, director=two_hats)
+    FlagFactory(assignment=own)
+    rows = {r["id"]: r for r in as_("director_and_client", "/api/assignments/")["results"]}
+    assert set(rows) == {own.pk, world["pk"]}
+    assert rows[own.pk]["open_flags"] == 1 and "open_flags" not in rows[world["pk"]]
+    assert as_("director_and_client", f"/api/assignments/{own.pk}/flags/")["count"] == 1
+    as_("director_and_client", api_url(world, "flags/"), expect=404)
+    (seen,) = as_("director_and_client", api_url(world, "candidacies/"))["results"]
+    assert not VETTING_FIELDS & set(seen)
