@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.functional import Promise, lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from ..constants import CRITICAL_LEVEL, FINAL_STATES, NotificationKind
@@ -63,7 +63,7 @@ def drift_store_on_assignment(reading: DriftReading) -> bool:
     return True
 
 
-def _levels_text(levels: dict[str, int]) -> Promise:
+def _levels_text(levels: dict[str, int]) -> str:
     return joined(
         "\n",
         *(
@@ -121,7 +121,7 @@ def _audit_warning(reading: DriftReading) -> tuple[Flag | None, Notification | N
     critical = [_lowered(Dimension(d).label) for d, lvl in levels.items() if lvl == CRITICAL_LEVEL]
     flagged = score >= threshold or bool(critical)
     flag = None
-    message: str | Promise = ""
+    message = ""
     if flagged:
         message = said(
             _lazy(

@@ -82,12 +82,12 @@ def tell(
     *,
     kind: str,
     key: str,
-    subject: str | Promise,
-    body: str | Promise,
+    subject: str,
+    body: str,
     url: str,
     exclude: Iterable[int | None] = (),
     people: Iterable[int] = (),
-    reason: str | Promise = "",
+    reason: str = "",
 ) -> int:
     """Record one notification per person of `parties` (and of `people`), except those in
     `exclude` (whoever did the thing); e-mail them after commit. Returns how many were new.
@@ -98,7 +98,7 @@ def tell(
     parties = list(parties)
     ids = party_ids(assignment) if parties else {}
     skip = {pk for pk in exclude if pk}
-    recipients: dict[int, str | Promise] = {}
+    recipients: dict[int, str] = {}
     for party in parties:
         for pk in ids[party]:
             recipients.setdefault(pk, said(ROLE_REASONS[party], title=assignment.title))
@@ -405,7 +405,7 @@ def transition_performed(record: TransitionRecord, user: Any) -> int:
 # ---- Progress meetings -------------------------------------------------------------------
 
 
-def _lines(*pairs: tuple[str | Promise, object]) -> Promise:
+def _lines(*pairs: tuple[str | Promise, object]) -> str:
     return joined(
         "\n",
         *(

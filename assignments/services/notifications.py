@@ -65,19 +65,19 @@ _joined_lazy = lazy(_joined, str)
 _day = lazy(date_format, str)
 
 
-def said(template: str | Promise, **params: Any) -> Promise:
+def said(template: str | Promise, **params: Any) -> str:
     """`template` (a lazily translated sentence with %(name)s placeholders) with its values,
     translated and filled in only when read, in the language active then; values may be
-    lazy themselves (a date, another sentence)."""
+    lazy themselves (a date, another sentence). Typed as the str it stands for."""
     return _said(template, params)
 
 
-def joined(separator: str | Promise, *parts: Any) -> Promise:
+def joined(separator: str | Promise, *parts: Any) -> str:
     """The parts (lazy or not) joined when read."""
     return _joined_lazy(separator, parts)
 
 
-def day(value: Any, fmt: str = "d F Y") -> Promise:
+def day(value: Any, fmt: str = "d F Y") -> str:
     """A date written in the reader's language (month and weekday names), when read."""
     return _day(value, fmt)
 
@@ -115,8 +115,8 @@ def notification_for(
     assignment: Assignment,
     role: str,
     key: str,
-    subject: str | Promise,
-    body: str | Promise,
+    subject: str,
+    body: str,
     *,
     anchor: str = "",
     url: str = "",

@@ -36,7 +36,7 @@ from .notifications import ROLE_REASONS, day, notification_for, said
 NO_CHANGE_WORDS = {"", "none", "no", "nil", "n/a", "na", "-", "nothing", "no change", "no changes"}
 
 
-def _days(n: int) -> Promise:
+def _days(n: int) -> str:
     return said(ngettext_lazy("%(n)s day", "%(n)s days", "n"), n=abs(n))
 
 
