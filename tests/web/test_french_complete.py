@@ -123,7 +123,9 @@ def data_pattern() -> re.Pattern:
     for value in list(values):
         values.update(line.strip() for line in value.splitlines() if len(line.strip()) > 1)
     ordered = sorted(values, key=len, reverse=True)
-    return re.compile("|".join(re.escape(v) for v in ordered)) if ordered else re.compile("$^")
+    # Whole words only: a name never hides a word it happens to be part of.
+    alternatives = "|".join(re.escape(v) for v in ordered)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if ordered else re.compile("$^")
 
 
 def untranslated(english: list[str], french: list[str], data: re.Pattern, allowed: set[str]):
@@ -135,7 +137,7 @@ def untranslated(english: list[str], french: list[str], data: re.Pattern, allowe
         if text in allowed or text in SAME_EVERYWHERE:
             continue
         bare = data.sub(" ", text)
-        for word in allowed | SAME_EVERYWHERE:
+        for word in sorted(allowed | SAME_EVERYWHERE, key=len, reverse=True):
             if len(word) > 2:
                 bare = bare.replace(word, " ")
         if PUNCTUATION_AND_NUMBERS.sub("", bare):
