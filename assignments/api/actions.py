@@ -34,6 +34,7 @@ from ..models import (
 from ..services.meetings import scheduled_for_refusal
 from ..views.common import ERRORS
 from . import inputs
+from .serializers import FlagSerializer, NotificationSerializer
 
 
 class Conflict(APIException):
@@ -127,17 +128,6 @@ class MeetingStateSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressMeeting
         fields = ["id", "status", "scheduled_for", "held_on"]
-
-
-class FlagStateSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Flag
-        fields = ["id", "kind", "resolved_at"]
-
-
-class NotificationStateSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    read_at = serializers.DateTimeField()
 
 
 class MarkedSerializer(serializers.Serializer):
@@ -425,7 +415,7 @@ class FlagResolveView(APIView):
         operation_id="assignments_flags_resolve",
         summary=_lazy("Resolve a flag, saying how (the provider's side only)"),
         request=inputs.ResolveFlagInput,
-        responses={200: FlagStateSerializer},
+        responses={200: FlagSerializer},
         tags=["writes"],
     )
     def post(self, request, pk, flag_id):
@@ -440,10 +430,9 @@ class FlagResolveView(APIView):
         if isinstance(refusal, PermissionDenied):
             raise refusal
         data = _valid(inputs.ResolveFlagInput, request).validated_data
-        flag = _run(
-            lambda: services.flag_resolve(flag=flag, user=request.user, comment=data["comment"])
-        )
-        return Response(FlagStateSerializer(flag).data)
+        _run(lambda: services.flag_resolve(flag=flag, user=request.user, comment=data["comment"]))
+        resolved = Flag.objects.select_related("resolved_by").get(pk=flag.pk)
+        return Response(FlagSerializer(resolved, context={"request": request}).data)
 
 
 class NotificationReadView(APIView):
@@ -451,7 +440,7 @@ class NotificationReadView(APIView):
         operation_id="notifications_read",
         summary=_lazy("Mark one of your notifications read"),
         request=None,
-        responses={200: NotificationStateSerializer},
+        responses={200: NotificationSerializer},
         tags=["writes"],
     )
     def post(self, request, notification_id):
@@ -459,7 +448,7 @@ class NotificationReadView(APIView):
             selectors.notifications_for(request.user), pk=notification_id
         )
         services.notification_mark_read(notification=notification, user=request.user)
-        return Response(NotificationStateSerializer(notification).data)
+        return Response(NotificationSerializer(notification, context={"request": request}).data)
 
 
 class NotificationsReadAllView(APIView):

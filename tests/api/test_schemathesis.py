@@ -7,8 +7,9 @@ requests go through the WSGI application, in the test's own thread and database
 transaction. Each request runs in a savepoint rolled back after it, so that a write that
 succeeds (a director cancelling the assignment) never changes what later cases meet: every
 case starts from the same world, and the run is derandomized, so the same cases run every
-time. Half of the cases use the world's real ids (the other half random ones, mostly
-404s), so the writes get past the walls when the party may pass them.
+time (one test for all the operations: one world to build). Half of the cases use the
+world's real ids (the other half random ones, mostly 404s), so the writes get past the walls
+when the party may pass them; each write also gets cases whose input does not fit.
 """
 
 import json
@@ -24,6 +25,7 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
@@ -35,6 +37,9 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 # Cases per operation (each sent once per party): enough to reach each write's refusals
 # and its success, few enough for the whole run to stay within a few minutes.
 MAX_EXAMPLES = 8
+# And for each write, cases whose input does not fit the schema.
+NEGATIVE = 4
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 # The path parameters of the schema, and the world's record each one names.
 REAL_IDS = {
@@ -110,27 +115,27 @@ def test_the_schema_has_the_reads_and_the_writes():
     assert len(reads) >= 10
 
 
-def strategy_for(operation, world):
+def strategy_for(operation, world, mode=GenerationMode.POSITIVE):
     names = [p.name for p in operation.path_parameters]
     real = {name: world[REAL_IDS[name]] for name in names if name in REAL_IDS}
-    random = operation.as_strategy()
-    return st.one_of(operation.as_strategy(path_parameters=real), random) if real else random
+    random = operation.as_strategy(generation_mode=mode)
+    if not real:
+        return random
+    return st.one_of(operation.as_strategy(generation_mode=mode, path_parameters=real), random)
 
 
-@pytest.mark.parametrize("label", sorted(OPERATIONS))
-def test_operation(label, world, headers, in_process):
-    operation = OPERATIONS[label]
-    sent = Counter()
+def fuzz(strategy, headers, sent, max_examples):
+    """Send each case as every party, each request in a savepoint rolled back after it."""
 
     @settings(
-        max_examples=MAX_EXAMPLES,
+        max_examples=max_examples,
         derandomize=True,
         database=None,
         deadline=None,
         phases=[Phase.explicit, Phase.generate, Phase.shrink],
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
-    @given(case=strategy_for(operation, world))
+    @given(case=strategy)
     def run(case):
         for party in PARTIES:
             with transaction.atomic():
@@ -140,6 +145,30 @@ def test_operation(label, world, headers, in_process):
             ANSWERED[party][response.status_code] += 1
 
     run()
-    assert set(sent) == set(PARTIES)
-    for party, n in sent.items():
-        EXERCISED[party][label] += n
+
+
+def test_every_operation_as_every_party(world, headers, in_process):
+    """One world for all the operations (each request rolled back): building it is most of
+    a case's cost otherwise. Every operation is run; the failures are reported together."""
+    failures = []
+    for label, operation in sorted(OPERATIONS.items()):
+        sent = Counter()
+        try:
+            fuzz(strategy_for(operation, world), headers, sent, MAX_EXAMPLES)
+            if operation.method.upper() in WRITES and (
+                len(operation.body) or operation.path_parameters
+            ):
+                # Input that does not fit the schema: a 400 naming the field, never a 500.
+                negative = strategy_for(operation, world, GenerationMode.NEGATIVE)
+                fuzz(negative, headers, sent, NEGATIVE)
+        except Exception as exc:
+            exc.add_note(f"Operation: {label}")
+            failures.append((label, exc))
+            continue
+        assert set(sent) == set(PARTIES), label
+        for party, n in sent.items():
+            EXERCISED[party][label] += n
+    if failures:
+        labels = ", ".join(label for label, _ in failures)
+        raise AssertionError(f"{len(failures)} operation(s) failed: {labels}") from failures[0][1]
+    assert set(EXERCISED["anonymous"]) == set(OPERATIONS)
