@@ -28,7 +28,7 @@ from assignments.models import (
     State,
     TransitionRecord,
 )
-from partners.models import Skill
+from partners.models import ExchangeRate, Skill
 from tests.factories import AssignmentFactory, ClientContactFactory, FlagFactory, Walker
 
 # --- The world the admin looks at ---------------------------------------------------------
@@ -116,6 +116,9 @@ def everything(running, selecting, auditing, planning, closed_out, admin_user):
         recipient=admin_user, assignment=running, key="test:1", subject="Hello", body="Body."
     )
     Skill.objects.create(name="Turnaround")
+    ExchangeRate.objects.create(
+        currency="GBP", quote_currency="EUR", rate=Decimal("1.17"), valid_on=timezone.localdate()
+    )
     NotificationPreference.objects.create(user=admin_user, kind="meeting", delivery="in_app")
     services.channel_note_post(assignment=running, user=running.director, body="How is it going?")
 
