@@ -484,3 +484,14 @@ def test_reading_all_notifications_touches_only_ones_own(assignment, cast, api, 
     assert mine.read_at is not None
     assert theirs.read_at is None
     assert post(api, tokens, "anonymous", reverse("api:notifications-read-all")).status_code == 401
+
+
+def test_the_client_cannot_tell_a_flag_from_no_flag(walker, api, tokens):
+    walker.to_in_progress()
+    flag = FlagFactory(assignment=walker.a, kind="fuse_risk", key="fuse:api")
+    answers = [
+        post(api, tokens, "client", reverse("api:flag-resolve", args=[walker.a.pk, pk]), {})
+        for pk in (flag.pk, flag.pk + 1000)
+    ]
+    assert [r.status_code for r in answers] == [404, 404]
+    assert answers[0].json() == answers[1].json()
