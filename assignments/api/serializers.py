@@ -210,7 +210,7 @@ class BriefSerializer(serializers.Serializer):
 class NegotiationRoundSerializer(serializers.ModelSerializer):
     class Meta:
         model = NegotiationRound
-        fields = ["number", "offered_by", "day_rate", "note", "at"]
+        fields = ["number", "offered_by", "day_rate", "currency", "note", "at"]
         read_only_fields = fields
 
 
