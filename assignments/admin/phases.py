@@ -75,12 +75,8 @@ class ChildInline(EditableWhile, admin.TabularInline):
 
 class NegotiationRoundInline(RecordInline):
     model = NegotiationRound
-    fields = ("number", "offered_by", "day_rate", "note", "at")
+    fields = ("number", "offered_by", "day_rate", "currency", "note", "at")
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        # Each row's label names the candidacy's currency.
-        return super().get_queryset(request).select_related("candidacy")
 
 
 @admin.register(Candidacy)

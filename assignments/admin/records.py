@@ -145,7 +145,7 @@ class DriftReadingAdmin(RecordAdmin):
 @admin.register(NegotiationRound)
 class NegotiationRoundAdmin(RecordAdmin):
     list_display = ("__str__", "candidacy", "offered_by", "at")
-    list_filter = ("offered_by",)
+    list_filter = ("offered_by", "currency")
     search_fields = ("candidacy__manager__full_name", "candidacy__assignment__title")
     list_select_related = ("candidacy__manager", "candidacy__assignment__client")
 
