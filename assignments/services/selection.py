@@ -61,6 +61,13 @@ def candidacy_vet(*, candidacy: Candidacy, user: Any, **fields: Any) -> Candidac
     if "currency" in fields:
         fields["currency"] = currency_normalised(fields["currency"])
         _require_valid(currency_code, fields["currency"])
+        # The agreed rate is an amount of the currency it was agreed in: relabelling it
+        # would change what was agreed.
+        require(
+            candidacy.agreed_day_rate is None or fields["currency"] == candidacy.currency,
+            _("The day rate is agreed in %(currency)s: its currency can no longer change.")
+            % {"currency": candidacy.currency},
+        )
     if fields.get("proposed_day_rate") is not None:
         fields["proposed_day_rate"] = _money(fields["proposed_day_rate"])
     for name, value in fields.items():

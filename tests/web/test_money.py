@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assignments import services
+from assignments.exceptions import Refused
 from assignments.models import NegotiationRound, Opportunity
 from partners.models import ExchangeRate, User
 from tests.factories import AssignmentFactory, ClientContactFactory
@@ -224,3 +225,13 @@ def test_the_export_carries_each_value_converted_at_its_day(client, director, as
     assert rows["currency"] == ["converted_value", "converted_currency", "converted_at_rates_of"]
     assert rows["GBP"] == ["110.00", "EUR", "2026-01-15"]
     assert rows["USD"] == ["", "", ""]  # no rate: left empty, never 1:1
+
+
+def test_an_agreed_rate_keeps_its_currency(walker, director):
+    walker.to_selection()
+    candidacy = walker.ready_candidacy(agree=True)
+    with pytest.raises(Refused, match="agreed in EUR"):
+        services.candidacy_vet(candidacy=candidacy, user=director, currency="GBP")
+    candidacy.refresh_from_db()
+    assert candidacy.currency == "EUR"
+    services.candidacy_vet(candidacy=candidacy, user=director, currency=" eur")  # unchanged
