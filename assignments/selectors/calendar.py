@@ -74,6 +74,7 @@ def meeting_event(meeting: ProgressMeeting, assignment: Assignment) -> CalendarE
 
 
 def audit_due_event(assignment: Assignment) -> CalendarEvent:
+    assert assignment.audit_due_date is not None  # shows_audit_due asked first
     names = {"title": assignment.title, "client": assignment.client.name}
     return CalendarEvent(
         uid=f"audit-due-{assignment.pk}-{assignment.audit_due_date:%Y%m%d}@interim",
@@ -92,7 +93,7 @@ def shows_audit_due(assignment: Assignment, user: Any) -> bool:
     if assignment.state != State.AUDIT or assignment.audit_due_date is None:
         return False
     if access.can_see_unaccepted_audit(assignment, user):
-        return not assignment.audit_submitted
+        return not assignment.audit_submitted  # type: ignore[attr-defined]  # annotated by calendar_events
     return True
 
 
@@ -138,6 +139,6 @@ def calendar_events(user: Any, *, today: date | None = None) -> list[CalendarEve
     events += [
         audit_due_event(a)
         for a in assignments.values()
-        if shows_audit_due(a, user) and a.audit_due_date >= since
+        if shows_audit_due(a, user) and (a.audit_due_date or since) >= since
     ]
     return sorted(events, key=lambda e: (e.day, e.starts_at or time.min, e.uid))

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..exceptions import Refused
 from ..models import CalendarFeed
 from ..models.calendar import new_token
 from .common import require
@@ -31,7 +32,8 @@ def calendar_feed_rotate(*, user: Any) -> CalendarFeed:
     (the address was shared or leaked; the calendar must be subscribed to again)."""
     with transaction.atomic():
         feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
-        require(feed is not None, _("You have no calendar address to replace: create one."))
+        if feed is None:
+            raise Refused(_("You have no calendar address to replace: create one."))
         feed.token = new_token()
         feed.rotated_at = timezone.now()
         feed.last_read_at = None
