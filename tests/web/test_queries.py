@@ -21,6 +21,7 @@ PAGES = {
     "assignment page (client)": ("client@demo.test", "detail"),
     "admin dashboard": ("admin@demo.test", "/"),
     "admin changelist": ("admin@demo.test", "/admin/assignments/assignment/"),
+    "pipeline": ("director@demo.test", "/opportunities/"),
 }
 # The pinned ceilings with the cache empty (a session read from the database, the
 # dashboard computed) and warm (the session, the dashboard's body and the unread count
@@ -37,6 +38,9 @@ COLD = {
     "assignment page (client)": 18,
     "admin dashboard": 16,
     "admin changelist": 7,
+    # The pipeline: its page of leads, their sums per currency and closing day, the firm's
+    # reporting currency and the rates those sums need (one query for all of them).
+    "pipeline": 10,
 }
 WARM = {
     "director dashboard": 2,
@@ -49,6 +53,7 @@ WARM = {
     "assignment page (client)": 16,
     "admin dashboard": 2,
     "admin changelist": 6,
+    "pipeline": 8,
 }
 
 
