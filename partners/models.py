@@ -69,6 +69,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
+        verbose_name = _lazy("user")
+        verbose_name_plural = _lazy("users")
         ordering = ["full_name"]
         permissions = [
             # With staff status: an admin of the app, who sees and may do everything there.
@@ -125,6 +127,8 @@ class ProviderFirm(models.Model):
     dashboard_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
+        verbose_name = _lazy("provider firm")
+        verbose_name_plural = _lazy("provider firms")
         ordering = ["name"]
 
     def __str__(self):
@@ -188,6 +192,8 @@ class ClientOrganisation(models.Model):
     country = models.CharField(max_length=2, validators=[country_code])
 
     class Meta:
+        verbose_name = _lazy("client organisation")
+        verbose_name_plural = _lazy("client organisations")
         ordering = ["name"]
 
     def __str__(self):
@@ -198,6 +204,8 @@ class Skill(models.Model):
     name = models.CharField(max_length=100, unique=True)
 
     class Meta:
+        verbose_name = _lazy("skill")
+        verbose_name_plural = _lazy("skills")
         ordering = ["name"]
 
     def __str__(self):
@@ -212,6 +220,8 @@ class DirectorProfile(models.Model):
     title = models.CharField(max_length=100, blank=True, default="Partner")
 
     class Meta:
+        verbose_name = _lazy("director profile")
+        verbose_name_plural = _lazy("director profiles")
         ordering = ["user__full_name"]
 
     def __str__(self):
@@ -252,6 +262,8 @@ class ManagerProfile(models.Model):
     firms = models.ManyToManyField(ProviderFirm, related_name="pool", blank=True)
 
     class Meta:
+        verbose_name = _lazy("manager profile")
+        verbose_name_plural = _lazy("manager profiles")
         ordering = ["user__full_name"]
         constraints = [
             models.CheckConstraint(
@@ -275,6 +287,8 @@ class ClientContact(models.Model):
     job_title = models.CharField(max_length=100, blank=True)
 
     class Meta:
+        verbose_name = _lazy("client contact")
+        verbose_name_plural = _lazy("client contacts")
         ordering = ["user__full_name"]
 
     def __str__(self):

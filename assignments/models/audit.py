@@ -38,6 +38,8 @@ class AuditReport(models.Model):
     review_comment = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _lazy("audit report")
+        verbose_name_plural = _lazy("audit reports")
         ordering = ["assignment", "version"]
         constraints = [
             models.UniqueConstraint(
@@ -79,6 +81,8 @@ class AuditFinding(models.Model):
     gap_level = models.PositiveSmallIntegerField(choices=GapLevel.choices)
 
     class Meta:
+        verbose_name = _lazy("audit finding")
+        verbose_name_plural = _lazy("audit findings")
         ordering = ["report", "dimension"]
         constraints = [
             models.UniqueConstraint(

@@ -55,6 +55,8 @@ class Opportunity(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _lazy("opportunity")
+        verbose_name_plural = _lazy("opportunities")
         verbose_name_plural = _lazy("opportunities")
         ordering = ["-created_at", "-id"]
         indexes = [

@@ -68,6 +68,8 @@ class Closeout(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _lazy("close-out")
+        verbose_name_plural = _lazy("close-outs")
         ordering = ["-opened_at", "-id"]
         indexes = [models.Index(fields=["closes_on"], name="closeout_closes_on")]
 
@@ -89,6 +91,8 @@ class CloseoutDimension(models.Model):
     comment = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _lazy("close-out dimension")
+        verbose_name_plural = _lazy("close-out dimensions")
         ordering = ["closeout", "dimension"]
         constraints = [
             models.UniqueConstraint(
@@ -111,6 +115,8 @@ class CloseoutMilestone(models.Model):
     comment = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _lazy("close-out milestone")
+        verbose_name_plural = _lazy("close-out milestones")
         ordering = ["closeout", "milestone__due_date", "milestone_id"]
         constraints = [
             models.UniqueConstraint(
@@ -140,6 +146,8 @@ class ClientEvaluation(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _lazy("client evaluation")
+        verbose_name_plural = _lazy("client evaluations")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(delivery__gte=RATING_MIN, delivery__lte=RATING_MAX)
@@ -171,6 +179,8 @@ class ManagerEvaluation(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _lazy("manager evaluation")
+        verbose_name_plural = _lazy("manager evaluations")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(

@@ -34,6 +34,8 @@ class Flag(models.Model):
     resolution = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _lazy("flag")
+        verbose_name_plural = _lazy("flags")
         ordering = ["-raised_at", "-id"]
         indexes = [models.Index(fields=["assignment", "resolved_at"])]
 
@@ -89,6 +91,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _lazy("notification")
+        verbose_name_plural = _lazy("notifications")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -123,6 +127,8 @@ class NotificationPreference(models.Model):
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
 
     class Meta:
+        verbose_name = _lazy("notification preference")
+        verbose_name_plural = _lazy("notification preferences")
         ordering = ["user", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_user_kind")
@@ -152,6 +158,8 @@ class ChannelNote(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _lazy("channel note")
+        verbose_name_plural = _lazy("channel notes")
         ordering = ["assignment", "created_at", "id"]
         indexes = [models.Index(fields=["assignment", "created_at"])]
 

@@ -138,6 +138,8 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _lazy("assignment")
+        verbose_name_plural = _lazy("assignments")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["firm", "state"]),
@@ -331,6 +333,8 @@ class TransitionRecord(models.Model):
     comment = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _lazy("transition record")
+        verbose_name_plural = _lazy("transition records")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -347,6 +351,8 @@ class BriefItem(models.Model):
     statement = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _lazy("brief item")
+        verbose_name_plural = _lazy("brief items")
         ordering = ["assignment", "dimension"]
         constraints = [
             models.UniqueConstraint(

@@ -63,6 +63,8 @@ class ProgressMeeting(models.Model):
     )
 
     class Meta:
+        verbose_name = _lazy("progress meeting")
+        verbose_name_plural = _lazy("progress meetings")
         ordering = ["assignment", "scheduled_for", "id"]
         indexes = [
             models.Index(fields=["status", "scheduled_for"]),
@@ -127,6 +129,8 @@ class MeetingRating(models.Model):
     level = models.PositiveSmallIntegerField(choices=GapLevel.choices)
 
     class Meta:
+        verbose_name = _lazy("meeting rating")
+        verbose_name_plural = _lazy("meeting ratings")
         ordering = ["meeting", "dimension"]
         constraints = [
             models.UniqueConstraint(
@@ -171,6 +175,8 @@ class DriftReading(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _lazy("drift reading")
+        verbose_name_plural = _lazy("drift readings")
         ordering = ["assignment", "recorded_at", "id"]
         indexes = [
             models.Index(

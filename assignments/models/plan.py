@@ -45,6 +45,8 @@ class ActionPlan(models.Model):
     objects = ActionPlanQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _lazy("action plan")
+        verbose_name_plural = _lazy("action plans")
         ordering = ["assignment", "version"]
         constraints = [
             models.UniqueConstraint(
@@ -88,6 +90,8 @@ class Milestone(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
 
     class Meta:
+        verbose_name = _lazy("milestone")
+        verbose_name_plural = _lazy("milestones")
         ordering = ["plan", "due_date", "id"]
 
     def __str__(self):
@@ -114,6 +118,8 @@ class ClientCommitment(models.Model):
     )
 
     class Meta:
+        verbose_name = _lazy("client commitment")
+        verbose_name_plural = _lazy("client commitments")
         ordering = ["plan", "due_date", "id"]
         indexes = [models.Index(fields=["due_date", "delivered_on"])]
 
@@ -136,6 +142,8 @@ class PlanConfirmation(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _lazy("plan confirmation")
+        verbose_name_plural = _lazy("plan confirmations")
         ordering = ["plan", "at"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "party"], name="one_confirmation_per_party")

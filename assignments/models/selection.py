@@ -76,6 +76,8 @@ class Candidacy(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _lazy("candidacy")
+        verbose_name_plural = _lazy("candidacies")
         verbose_name_plural = _lazy("candidacies")
         ordering = ["assignment", "created_at", "id"]
         # A manager's candidacies, newest first (their home), however many they have had.
@@ -166,6 +168,8 @@ class NegotiationRound(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _lazy("negotiation round")
+        verbose_name_plural = _lazy("negotiation rounds")
         ordering = ["candidacy", "number"]
         constraints = [
             models.UniqueConstraint(fields=["candidacy", "number"], name="unique_round_number")
