@@ -145,6 +145,16 @@ def test_an_amount_is_written_the_french_way(client, director, assignment, rates
     assert "1\u202f234,50\xa0€" in text
 
 
+def test_the_converted_total_reads_in_french(client, director, assignment, rates):
+    lead(assignment, "1000", "GBP")
+    director.language = "fr"
+    director.save(update_fields=["language"])
+    client.force_login(director)
+    block = converted_block(client.get(LIST, HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "En EUR" in block and "1\u202f200,00\xa0€" in block
+    assert "converties aux taux du" in block
+
+
 # --- Offers -----------------------------------------------------------------------------------
 
 
