@@ -83,11 +83,11 @@ class RateBook:
         self.pivot = pivot or settings.REPORTING_CURRENCY
         self._dates: dict[tuple[str, str], list[date]] = defaultdict(list)
         self._rates: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-        rows = ExchangeRate.objects.filter(valid_on__lte=up_to)
+        table = ExchangeRate.objects.filter(valid_on__lte=up_to)
         if currencies is not None:
             wanted = {*currencies, self.pivot}
-            rows = rows.filter(currency__in=wanted, quote_currency__in=wanted)
-        rows = rows.order_by("valid_on").values_list(
+            table = table.filter(currency__in=wanted, quote_currency__in=wanted)
+        rows = table.order_by("valid_on").values_list(
             "currency", "quote_currency", "valid_on", "rate"
         )
         for currency, quote, valid_on, rate in rows:
