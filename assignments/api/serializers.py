@@ -232,8 +232,10 @@ class CandidacySerializer(PartyFieldsMixin, serializers.ModelSerializer):
 
     manager = PersonSerializer(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    fit_rating = serializers.IntegerField(required=False, allow_null=True, help_text=DIRECTOR_ONLY)
-    fit_rationale = serializers.CharField(required=False, help_text=DIRECTOR_ONLY)
+    # The rating and "why this manager" are the presentation itself: whoever sees the
+    # candidacy reads them, as on the page; the vetting behind them stays the firm's.
+    fit_rating = serializers.IntegerField(read_only=True, allow_null=True)
+    fit_rationale = serializers.CharField(read_only=True)
     vetting = VettingSerializer(source="*", required=False, help_text=DIRECTOR_ONLY)
     oversell_note = serializers.CharField(required=False, help_text=DIRECTOR_ONLY)
     low_fit_justification = serializers.CharField(required=False, help_text=DIRECTOR_ONLY)
@@ -245,8 +247,6 @@ class CandidacySerializer(PartyFieldsMixin, serializers.ModelSerializer):
 
     party_fields = dict.fromkeys(
         (
-            "fit_rating",
-            "fit_rationale",
             "vetting",
             "oversell_note",
             "low_fit_justification",
@@ -277,7 +277,7 @@ class CandidacySerializer(PartyFieldsMixin, serializers.ModelSerializer):
             "proposed_day_rate",
             "rounds",
         ]
-        read_only_fields = fields[:8]
+        read_only_fields = fields[:10]
 
 
 # --- The audit -------------------------------------------------------------------------------

@@ -17,8 +17,6 @@ from tests.factories import (
 )
 
 VETTING_FIELDS = {
-    "fit_rating",
-    "fit_rationale",
     "vetting",
     "oversell_note",
     "low_fit_justification",
@@ -92,6 +90,11 @@ def test_the_director_reads_the_vetting_and_the_client_does_not(as_, world):
         (seen,) = as_(role, api_url(world, "candidacies/"))["results"]
         assert not VETTING_FIELDS & set(seen), role
         assert seen["agreed_day_rate"] == seen_by_director["agreed_day_rate"]
+        # The presentation itself, as the page shows it to whoever sees the candidacy.
+        assert (seen["fit_rating"], seen["fit_rationale"]) == (
+            seen_by_director["fit_rating"],
+            seen_by_director["fit_rationale"],
+        )
         one = as_(role, api_url(world, f"candidacies/{world['candidacy_id']}/"))
         assert not VETTING_FIELDS & set(one)
 
