@@ -94,6 +94,8 @@ def same_in_french() -> set[str]:
         with translation.override(language):
             names[language] = {*map(country_name, COUNTRIES), *map(language_name, LANGUAGES)}
     same = {e.msgid for e in polib.pofile(str(PO)) if e.msgstr and e.msgstr == e.msgid}
+    # The switcher names each language in its own words, whatever the page's.
+    same |= {name for _code, name in settings.LANGUAGES}
     return same | (names["en"] & names["fr"])
 
 
