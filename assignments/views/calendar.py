@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from .. import selectors
 from ..exceptions import message_of
@@ -50,7 +50,8 @@ def ics(events: list[CalendarEvent], *, base_url: str, name: str = "") -> bytes:
     if name:
         cal.add("x-wr-calname", name)
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", REFRESH)
+        # An X- property has no known type: written as a duration, or it reads "1:00:00".
+        cal.add("x-published-ttl", vDuration(REFRESH))
     zone = ZoneInfo(settings.TIME_ZONE)
     stamp = timezone.now()
     timed: list[date] = []

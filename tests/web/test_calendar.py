@@ -429,3 +429,11 @@ def test_the_feed_reaches_back_half_a_year(client, cast, running):
     )
     found = feed_of(client, cast["manager"])
     assert meeting_uid(recent) in found and meeting_uid(old) not in found
+
+
+def test_the_feed_tells_calendars_to_refresh_hourly(client, cast, running):
+    """Both the standard's and Outlook's property, each a proper duration."""
+    client.logout()
+    body = client.get(feed_url(cast["manager"])).content.decode()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in body
+    assert "X-PUBLISHED-TTL:PT1H\r\n" in body
