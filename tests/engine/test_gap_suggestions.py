@@ -68,7 +68,9 @@ def test_a_french_pair_and_a_french_reason():
         )
     assert suggestion.suggested_level >= 2
     assert "negation" in suggestion.signals
-    assert suggestion.reason == "Le constat nie ou restreint ce que le cahier des charges annonçait."
+    assert suggestion.reason == (
+        "Le constat nie ou restreint ce que le cahier des charges annonçait."
+    )
 
 
 @needs_model
