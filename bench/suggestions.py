@@ -128,6 +128,15 @@ def calibration(do_tune):
     exact, within, table = figures(test_pairs, thresholds, weights)
     print(f"Engine as configured, test half: exact {exact:.1%}, within one {within:.1%}")
     print_table(table)
+    # The pages show the hint when it differs from the chosen level by 2 or more: against an
+    # "aligned" rating, that is a suggestion of 2 or 3.
+    caught = sum(table[g][2] + table[g][3] for g in (2, 3))
+    false_alarms = table[0][2] + table[0][3]
+    print(
+        f"  graded 2-3 and suggested 2-3 (an 'aligned' rating would be questioned): "
+        f"{caught}/{sum(sum(table[g]) for g in (2, 3))}; graded 0 and suggested 2-3: "
+        f"{false_alarms}/{sum(table[0])}"
+    )
     tune_exact, tune_within, _ = figures(tune_pairs, thresholds, weights)
     print(f"  (on the tune half: exact {tune_exact:.1%}, within one {tune_within:.1%})")
     print("Variants on the test half (thresholds chosen on the tune half; weights as configured):")
@@ -141,6 +150,11 @@ def calibration(do_tune):
         rest = {s: w for s, w in weights.items() if s != signal}
         show(f"all but {signal}", test_pairs, best_thresholds(tune_pairs, rest)[0], rest)
     show("all signals (as configured)", test_pairs, thresholds, weights)
+    for level in range(4):
+        constant = sum(abs(p["level"] - level) <= 1 for p in test_pairs) / len(test_pairs)
+        exact_c = sum(p["level"] == level for p in test_pairs) / len(test_pairs)
+        name = f"always {level} (no model)"
+        print(f"  {name:<34} exact {exact_c:5.1%}   within one {constant:5.1%}")
     print("  similarity alone, confusion table:")
     print_table(table_s)
     print("How often each signal fires, per graded level (all pairs):")
