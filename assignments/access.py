@@ -351,6 +351,17 @@ def visible_report_statuses(assignment: Assignment, user: User) -> tuple[str, ..
     return ("accepted",)
 
 
+def can_see_gap_suggestions(assignment: Assignment, user: User, report: Any) -> bool:
+    """The second opinion on a report's gap levels: the provider's reading of its own
+    audit, never the client's (not even once accepted). The author sees it on their draft;
+    the director and admins once they may see the report itself."""
+    if is_client_contact(assignment, user) or not can_see_unaccepted_audit(assignment, user):
+        return False
+    if report.is_editable:
+        return report.author_id == user.pk
+    return report.status in visible_report_statuses(assignment, user)
+
+
 def abilities(assignment: Assignment, user: User) -> dict[str, bool]:
     """Every yes/no the assignment page needs, so that templates never compare states."""
     return {

@@ -44,6 +44,11 @@ urlpatterns = [
     path("<int:pk>/audit/start/", audit.audit_report_start, name="audit_start"),
     path("<int:pk>/audit/<int:report_id>/", audit.audit_report_edit, name="audit_edit"),
     path(
+        "<int:pk>/audit/<int:report_id>/suggestions/",
+        audit.audit_suggestions,
+        name="audit_suggestions",
+    ),
+    path(
         "<int:pk>/audit/<int:report_id>/return/",
         audit.audit_report_return,
         name="audit_return",

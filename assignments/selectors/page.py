@@ -32,6 +32,7 @@ from .channel import channel_summary
 from .closeout import closeout_card
 from .records import candidacy_track_records
 from .scoping import SUMMARY, get_assignment_for_user
+from .suggestions import report_suggestions
 
 
 def assignment_page(user: Any, pk: int | str) -> Assignment:
@@ -167,6 +168,14 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
         }
         for value, label in Dimension.choices
     ]
+    # The second opinion on the shown report's levels: the provider's only, never the client's.
+    suggestions = (
+        report_suggestions(a, shown_report)
+        if shown_report and access.can_see_gap_suggestions(a, user, shown_report)
+        else None
+    )
+    for row in comparison:
+        row["suggestion"] = suggestions.dimensions.get(row["dimension"]) if suggestions else None
     plans = list(a.action_plans.all())
     plan = plans[-1] if plans else None
     # In the order they happened: a meeting held early sits where it was held, not where
@@ -223,6 +232,7 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
         and draft_report is None
         and (shown_report is None or shown_report.is_returned),
         "comparison": comparison,
+        "suggestions": suggestions,
         "plan": plan,
         "plans": plans,
         "plan_missing": [Party(p).label for p in plan.missing_parties] if plan else [],

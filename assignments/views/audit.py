@@ -3,14 +3,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, selectors, services
 from ..exceptions import message_of
 from ..forms import AuditReportForm, ReturnReportForm
 from ..models import AuditReport
+from ..selectors.suggestions import report_suggestions
 from .common import ERRORS, _attempt, _back, _form_page, _posted
 
 
@@ -47,6 +50,8 @@ def audit_report_edit(request, pk, report_id):
             % {"version": report.version},
         )
         return _back(a, "#audit")
+    # Read once, for the form's help texts and the second opinion.
+    prefetch_related_objects([a], "brief_items")
     brief = {i.dimension: i.statement for i in a.brief_items.all()}
     form = AuditReportForm(_posted(request), report=report, brief=brief)
     submit = "submit" in request.POST
@@ -68,14 +73,50 @@ def audit_report_edit(request, pk, report_id):
                     request,
                     _("Audit report submitted: the director reviews it and its gap drift."),
                 )
-            else:
-                messages.success(request, _("Draft saved."))
-            return _back(a, "#audit")
+                return _back(a, "#audit")
+            messages.success(request, _("Draft saved."))
+            # Back to the draft, where the second opinion on the saved levels is shown.
+            return redirect("assignments:audit_edit", pk=a.pk, report_id=report.pk)
+    suggestions = (
+        report_suggestions(a, report)
+        if access.can_see_gap_suggestions(a, request.user, report)
+        else None
+    )
+    found = suggestions.dimensions if suggestions else {}
+    rows = [
+        (finding, level, found.get(finding.removesuffix("_finding")))
+        for finding, level in form.dimension_fields
+    ]
     return render(
         request,
         "assignments/audit_form.html",
-        {"assignment": a, "form": form, "report": report},
+        {
+            "assignment": a,
+            "form": form,
+            "report": report,
+            "rows": rows,
+            "suggestions": suggestions,
+        },
     )
+
+
+@login_required
+@require_GET
+def audit_suggestions(request, pk, report_id):
+    """The second opinion on a report's gap levels, as JSON: the provider's only (404 for
+    the client and for anyone who may not see the report, as for an unknown report)."""
+    a = selectors.get_assignment_for_user(request.user, pk)
+    report = _report(a, report_id)
+    if not access.can_see_gap_suggestions(a, request.user, report):
+        raise Http404(_("No such audit report."))
+    found = report_suggestions(a, report)
+    body = {
+        "dimensions": {d: s.as_json() for d, s in found.dimensions.items()},
+        "available": found.available,
+    }
+    if not found.available:
+        body["detail"] = _("The second opinion is unavailable on this installation.")
+    return JsonResponse(body)
 
 
 @login_required

@@ -114,6 +114,7 @@ READ_ONLY = {
     "notifications:list",
     "assignments:list",
     "assignments:detail",
+    "assignments:audit_suggestions",
     "assignments:plan_print",
     "assignments:plan_pdf",
     "assignments:closeout_print",

@@ -162,6 +162,12 @@ TABLE = {
         {"pk", "report_id"},
         [302, 403, 404, 302, 404, 403, 404, 302],
     ),
+    # The second opinion on the gap levels: the provider's; the client 404s, as outsiders.
+    "assignments:audit_suggestions": (
+        "GET",
+        {"pk", "report_id"},
+        [302, 200, 404, 200, 404, 404, 404, 200],
+    ),
     "assignments:audit_return": (
         "POST",
         {"pk", "report_id"},
