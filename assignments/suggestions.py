@@ -28,6 +28,9 @@ MAX_LEVEL = 3
 THRESHOLDS = (0.48, 0.7, 0.8)
 WEIGHTS = {"numbers": 0.3, "negation": 0.35, "contrast words": 0.2}
 
+# What a cached suggestion was computed with: a new calibration must not serve old answers.
+VERSION = f"l2_supercat_256:{THRESHOLDS}:{sorted(WEIGHTS.items())}"
+
 NUMBERS, NEGATION, CONTRAST = "numbers", "negation", "contrast words"
 
 _NUMBER_WORDS = {
