@@ -158,7 +158,7 @@ def assignment_page_context(user: Any, pk: int | str, today: date | None = None)
     shown_report = next((r for r in reversed(reports) if r.status in shown), None)
     draft_report = next((r for r in reports if r.is_editable), None)
     found = {f.dimension: f for f in shown_report.findings.all()} if shown_report else {}
-    comparison = [
+    comparison: list[dict[str, Any]] = [
         {
             "dimension": value,
             "label": label,
