@@ -49,6 +49,11 @@ urlpatterns = [
         name="audit_suggestions",
     ),
     path(
+        "<int:pk>/audit/<int:report_id>/suggestions/hint/",
+        audit.audit_suggestion_hint,
+        name="audit_suggestion_hint",
+    ),
+    path(
         "<int:pk>/audit/<int:report_id>/return/",
         audit.audit_report_return,
         name="audit_return",

@@ -112,3 +112,26 @@ def report_suggestions(assignment: Assignment, report: AuditReport) -> ReportSug
             if (answer := answers.get(d)) is not None
         },
     )
+
+
+def dimension_suggestion(
+    assignment: Assignment, dimension: str, finding: str, chosen: int | None
+) -> DimensionSuggestion | None:
+    """The suggested level of one dimension for a finding being typed (not saved yet), or
+    None when there is no engine or nothing to compare. Ask
+    `access.can_see_gap_suggestions` first."""
+    if not engine.engine_available():
+        return None
+    brief = {i.dimension: i.statement for i in assignment.brief_items.all()}
+    found = engine.suggest(brief.get(dimension) or "", finding)
+    if found is None:
+        return None
+    return DimensionSuggestion(
+        dimension=dimension,
+        label=str(dict(Dimension.choices)[dimension]),
+        chosen=chosen,
+        suggested_level=int(found.suggested_level),
+        level_label=str(GapLevel(int(found.suggested_level)).label),
+        similarity=round(float(found.similarity), 3),
+        reason=str(found.reason),
+    )

@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import access, selectors, services
 from ..exceptions import message_of
 from ..forms import AuditReportForm, ReturnReportForm
-from ..models import AuditReport
-from ..selectors.suggestions import report_suggestions
+from ..models import AuditReport, Dimension
+from ..selectors.suggestions import dimension_suggestion, report_suggestions
 from .common import ERRORS, _attempt, _back, _form_page, _posted
 
 
@@ -84,8 +84,9 @@ def audit_report_edit(request, pk, report_id):
     )
     found = suggestions.dimensions if suggestions else {}
     rows = [
-        (finding, level, found.get(finding.removesuffix("_finding")))
+        (dimension, finding, level, found.get(dimension))
         for finding, level in form.dimension_fields
+        if (dimension := finding.removesuffix("_finding"))
     ]
     return render(
         request,
@@ -144,3 +145,22 @@ def audit_report_return(request, pk, report_id):
         anchor="#audit",
         status=400,
     )
+
+
+@login_required
+@require_GET
+def audit_suggestion_hint(request, pk, report_id):
+    """The second opinion on one dimension as its finding or level changes on the draft
+    (htmx): the hint when the typed level is two or more away, else nothing."""
+    a = selectors.get_assignment_for_user(request.user, pk)
+    report = _report(a, report_id)
+    if not access.can_see_gap_suggestions(a, request.user, report):
+        raise Http404(_("No such audit report."))
+    dimension = request.GET.get("dimension", "")
+    if dimension not in Dimension.values:
+        return HttpResponseBadRequest(_("Say which dimension to give a second opinion on."))
+    level = request.GET.get(f"{dimension}_level", "")
+    chosen = int(level) if level in {"0", "1", "2", "3"} else None
+    finding = request.GET.get(f"{dimension}_finding", "")[:10000]
+    suggestion = dimension_suggestion(a, dimension, finding, chosen)
+    return render(request, "assignments/_gap_suggestion_slot.html", {"suggestion": suggestion})

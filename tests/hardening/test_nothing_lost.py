@@ -115,6 +115,7 @@ READ_ONLY = {
     "assignments:list",
     "assignments:detail",
     "assignments:audit_suggestions",
+    "assignments:audit_suggestion_hint",
     "assignments:plan_print",
     "assignments:plan_pdf",
     "assignments:closeout_print",

@@ -168,6 +168,12 @@ TABLE = {
         {"pk", "report_id"},
         [302, 200, 404, 200, 404, 404, 404, 200],
     ),
+    # Without a dimension to ask about: 400 for whoever may see the second opinion.
+    "assignments:audit_suggestion_hint": (
+        "GET",
+        {"pk", "report_id"},
+        [302, 400, 404, 400, 404, 404, 404, 400],
+    ),
     "assignments:audit_return": (
         "POST",
         {"pk", "report_id"},

@@ -2,6 +2,8 @@
 it on the saved draft, the director on review, the client never (not even once accepted);
 it never changes a level, the drift or a flag."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -165,3 +167,41 @@ def test_french(client, submitted, director):
     as_user(client, director)
     page = client.get(detail_url(submitted), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Suggéré" in page
+
+
+def hint_url(report, **params):
+    url = reverse("assignments:audit_suggestion_hint", args=[report.assignment_id, report.pk])
+    return f"{url}?{urlencode(params)}"
+
+
+def test_the_live_hint_answers_for_what_is_typed(client, walker, manager, cast):
+    walker.to_audit()
+    report = walker.world.audit_report(walker.a, manager, findings=findings_of(walker))
+    before = frozen(report)
+    as_user(client, manager)
+    typed = {"dimension": "resources", "resources_finding": CONTRADICTION}
+    assert (
+        "Second opinion:"
+        in client.get(hint_url(report, **typed, resources_level=0)).content.decode()
+    )
+    assert (
+        "Second opinion"
+        not in client.get(hint_url(report, **typed, resources_level=3)).content.decode()
+    )
+    assert client.get(hint_url(report, dimension="nope")).status_code == 400
+    assert frozen(report) == before
+    for who in ("director", "client", "director_and_client", "other_manager"):
+        assert as_user(client, cast[who]).get(hint_url(report, **typed)).status_code == 404
+
+
+def test_the_draft_form_asks_again_on_change_only_with_the_engine(
+    client, walker, manager, monkeypatch
+):
+    walker.to_audit()
+    report = walker.world.audit_report(walker.a, manager, findings=findings_of(walker))
+    url = reverse("assignments:audit_edit", args=[walker.a.pk, report.pk])
+    page = as_user(client, manager).get(url).content.decode()
+    assert page.count('hx-trigger="change delay:500ms"') == len(Dimension.values)
+    monkeypatch.setattr(engine, "engine_available", lambda: False)
+    page = client.get(url).content.decode()
+    assert "hx-get" not in page and "The second opinion is unavailable" in page
