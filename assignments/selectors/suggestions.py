@@ -68,7 +68,9 @@ def _pairs(assignment: Assignment, report: AuditReport) -> dict[str, tuple[str, 
 
 
 def _key(report: AuditReport, pairs: dict[str, tuple[str, str]]) -> str:
-    digest = hashlib.sha256(json.dumps(pairs, sort_keys=True).encode()).hexdigest()[:32]
+    # The engine's version too: a new calibration never serves the old answers.
+    words = json.dumps([engine.VERSION, pairs], sort_keys=True)
+    digest = hashlib.sha256(words.encode()).hexdigest()[:32]
     return f"interim:suggestions:{report.pk}:{get_language() or ''}:{digest}"
 
 
