@@ -25,13 +25,18 @@ MAX_LEVEL = 3
 # figures they give on the test half are in the README and guarded by the engine's tests.
 # A pair's score is its distance (1 - similarity) plus a weight per signal that fired; the
 # thresholds cut the score into the levels 0..3.
+# "confirmation" (the finding says the brief holds: "the schedule holds", "as announced")
+# pulls the score down: short confirmations share few words with the brief, and the distance
+# alone read them as critical. Its weight is the middle of the plateau of weights (-0.1 to
+# -0.4) that agree equally best on the tune half.
 THRESHOLDS = (0.48, 0.7, 0.8)
-WEIGHTS = {"numbers": 0.3, "negation": 0.35, "contrast words": 0.2}
+WEIGHTS = {"numbers": 0.3, "negation": 0.35, "contrast words": 0.2, "confirmation": -0.3}
 
 # What a cached suggestion was computed with: a new calibration must not serve old answers.
 VERSION = f"l2_supercat_256:{THRESHOLDS}:{sorted(WEIGHTS.items())}"
 
 NUMBERS, NEGATION, CONTRAST = "numbers", "negation", "contrast words"
+CONFIRMATION = "confirmation"
 
 _NUMBER_WORDS = {
     # Spelled-out figures a brief or a finding writes as words ("one" and "un" are articles).
@@ -78,6 +83,13 @@ _CONTRAST = re.compile(
     r"although|yet|whereas|unrealistic|contrary|merely|just)\b"
     r"|\b(?:mais|seulement|uniquement|en réalité|en fait|cependant|pourtant|toutefois|"
     r"impossible|au lieu|plutôt que|alors que|irréaliste|contrairement|ne\s+\w+\s+que)\b",
+)
+
+_CONFIRMATION = re.compile(
+    r"\b(?:holds?|held|confirm(?:s|ed)?|as announced|as stated|as the brief says|as described|"
+    r"accurate|matches|match|the ones|the same|correct|right|exactly)\b"
+    r"|\b(?:se confirme|confirm[ée]e?s?|confirme|comme annoncé|conforme|tient|tiennent|exact|"
+    r"exacte|juste|les bons|les bonnes|correspond)\b",
 )
 
 _lock = threading.Lock()
@@ -140,7 +152,8 @@ def _numbers(text: str) -> set[str]:
 
 
 def signals_of(brief: str, finding: str) -> tuple[str, ...]:
-    """The cheap contradiction signals between a brief's statement and the finding."""
+    """The cheap signals between a brief's statement and the finding: contradictions, and a
+    finding that says the brief holds."""
     brief, finding = _normalise(brief), _normalise(finding)
     fired = []
     brief_numbers, finding_numbers = _numbers(brief), _numbers(finding)
@@ -150,6 +163,8 @@ def signals_of(brief: str, finding: str) -> tuple[str, ...]:
         fired.append(NEGATION)
     if len(_CONTRAST.findall(finding)) > len(_CONTRAST.findall(brief)):
         fired.append(CONTRAST)
+    if _CONFIRMATION.search(finding):
+        fired.append(CONFIRMATION)
     return tuple(fired)
 
 

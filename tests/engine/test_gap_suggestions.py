@@ -13,7 +13,7 @@ from assignments.constants import Dimension
 
 PAIRS = Path(__file__).resolve().parents[1] / "data" / "gap_pairs.json"
 # The README's figures on the test half (bench/suggestions.py prints them), rounded down.
-EXACT_FLOOR = 0.43
+EXACT_FLOOR = 0.45
 WITHIN_ONE_FLOOR = 0.81
 
 needs_model = pytest.mark.skipif(
@@ -125,3 +125,13 @@ def test_the_calibration_on_the_test_half_is_what_the_readme_states():
     within_one = sum(g <= 1 for g in gaps) / len(test)
     assert within_one >= WITHIN_ONE_FLOOR
     assert exact >= EXACT_FLOOR
+
+
+@needs_model
+def test_a_short_confirmation_is_not_read_as_critical():
+    """Few shared words, yet the finding says the brief holds: no alarm on an aligned level."""
+    suggestion = suggestions.suggest(
+        "Six months, starting within three weeks.", "The schedule holds."
+    )
+    assert "confirmation" in suggestion.signals
+    assert suggestion.suggested_level <= 1
